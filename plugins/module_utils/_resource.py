@@ -179,20 +179,32 @@ class Resource:
             keys[param] = value
         return keys
 
+    def candidate_keys(self):
+        """Key sets tried in order to find the object when no id is given; the first that matches wins.
+
+        Default: the natural key alone. A resource whose key depends on the parameters (a task found by its
+        description when given, else by its command) returns several. Computed before any request.
+        """
+        return [self.match_keys()]
+
     def find(self):
         """The server object this module manages, or None. Fails clearly when several objects match."""
         if self.id_param and self.params.get(self.id_param) is not None:
             return self.client.get_json(self.item_path, params=self.item_params(), missing_ok=True)
         if self.lookup_by_item:
             return self.client.get_json(self.item_path, params=self.item_params(), missing_ok=True)
-        keys = self.match_keys()
-        matches = [item for item in self.list_remote()
-                   if all(self.fields[k].norm(item.get(self.api_name(k))) == v for k, v in keys.items())]
-        if len(matches) > 1:
-            raise ResourceError('%d %ss match %s; give %s to choose one (ids: %s)' % (
-                len(matches), self.name, ', '.join('%s=%r' % kv for kv in sorted(keys.items())),
-                self.id_param or 'a more specific key', ', '.join(str(m.get(self.id_field)) for m in matches)))
-        return matches[0] if matches else None
+        candidates = self.candidate_keys()
+        items = self.list_remote()
+        for keys in candidates:
+            matches = [item for item in items
+                       if all(self.fields[k].norm(item.get(self.api_name(k))) == v for k, v in keys.items())]
+            if len(matches) > 1:
+                raise ResourceError('%d %ss match %s; give %s to choose one (ids: %s)' % (
+                    len(matches), self.name, ', '.join('%s=%r' % kv for kv in sorted(keys.items())),
+                    self.id_param or 'a more specific key', ', '.join(str(m.get(self.id_field)) for m in matches)))
+            if matches:
+                return matches[0]
+        return None
 
     # --- comparing --------------------------------------------------------------------------------
     def changes(self, current, desired):
@@ -222,7 +234,7 @@ class Resource:
     # --- writing (overridable) ----------------------------------------------------------------------
     def create_values(self, desired):
         """The parameters sent in the create request."""
-        values = dict((k, v) for k, v in desired.items() if self.fields[k].create)
+        values = dict((k, v) for k, v in desired.items() if self.fields[k].create and not self.fields[k].read_only)
         for param in self.natural_key:
             if param not in values and self.params.get(param) is not None:
                 values[param] = self.params[param]
@@ -266,6 +278,12 @@ class Resource:
     def validate(self):
         """Check the parameters before any request; raise :class:`ResourceError` naming the parameter."""
 
+    def validate_target(self, current, desired):
+        """Check the object as it would be (``current`` is None for a new one) before any write, also in check mode.
+
+        For rules that depend on the server's object, e.g. a parameter required only to create it.
+        """
+
     def ensure(self, state=None):
         """Make the server match ``state`` (``present`` or ``absent``). Returns the module result."""
         state = state or self.params.get('state', 'present')
@@ -286,6 +304,7 @@ class Resource:
 
     def ensure_present(self, remote, current):
         desired = self.desired()
+        self.validate_target(current, desired)
         if remote is None:
             predicted = self.predict(None, desired)
             if self.check_mode:
