@@ -70,10 +70,9 @@ class WebApp(Resource):
         if self.params.get('state') == 'reloaded' and self.params.get('enabled') is False:
             raise ResourceError('state=reloaded cannot be combined with enabled=false: a disabled web app cannot be reloaded')
 
-    def create_values(self, desired):
-        if 'python_version' not in desired:
+    def validate_target(self, current, desired):
+        if current is None and 'python_version' not in desired:
             raise ResourceError('python_version is required to create the web app %s' % self.params['domain_name'])
-        return super().create_values(desired)
 
     def update_batches(self, changes):
         changes = dict(changes)

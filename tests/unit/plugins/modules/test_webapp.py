@@ -133,6 +133,9 @@ def test_create_without_python_version_fails_clearly(api, run_module):
     api.expect('GET', ITEM, status=404, json={'detail': 'Not found.'})
     result = run_module(webapp, {'source_directory': '/home/alice/x'})
     assert result['failed'] is True and 'python_version is required' in result['msg']
+    api.expect('GET', ITEM, status=404, json={'detail': 'Not found.'})
+    result = run_module(webapp, {'source_directory': '/home/alice/x'}, check_mode=True)
+    assert result['failed'] is True and 'python_version is required' in result['msg']
 
 
 def test_api_error_names_method_path_status_and_message(api, run_module):
