@@ -12,6 +12,8 @@ parameters, or predicts what it would do in check mode, and builds the result an
 
 from __future__ import annotations
 
+import copy
+
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import REDACTED
 
 SCALAR = 'scalar'
@@ -39,10 +41,12 @@ class Field:
     ``create``: sent in the create request; ``update``: may be changed in place (else a change means
     deleting and re-creating the object, which the diff and the result say).
     ``read_only``: reported by the API and returned by the module, never a parameter (``expiry``).
+    ``match``: a function applied to the normalised value of a natural-key field when objects are matched
+    (HTTP header names are case-insensitive: ``str.lower``); the value itself is compared and returned as is.
     """
 
     def __init__(self, api_name=None, compare=SCALAR, normalize=None, encode=None, create_encode=None,
-                 create=True, update=True, read_only=False):
+                 create=True, update=True, read_only=False, match=None):
         self.api_name = api_name
         self.compare = compare
         self.normalize = normalize
@@ -51,6 +55,7 @@ class Field:
         self.create = create
         self.update = update
         self.read_only = read_only
+        self.match = match
 
     @property
     def secret(self):
@@ -65,6 +70,13 @@ class Field:
             return sorted(value, key=str)
         if self.compare == LIST and isinstance(value, tuple):
             return list(value)
+        return value
+
+    def key(self, value):
+        """The value as natural keys are matched: normalised, then ``match`` applied."""
+        value = self.norm(value)
+        if value is not None and self.match is not None:
+            value = self.match(value)
         return value
 
 
@@ -90,6 +102,11 @@ class Resource:
     natural_key = ()
     #: True when the item endpoint is addressed by the natural key itself (web apps by domain name).
     lookup_by_item = False
+    #: True when the item endpoint takes the server id (``{id}``) although the module finds the object by
+    #: its natural key and has no id parameter (static file mappings: found by url, addressed by id).
+    item_by_id = False
+    #: Key of a whole declared set of objects in the module result and diff (``mappings``): see :meth:`ensure_set`.
+    set_return_key = None
     #: Parameter name -> :class:`Field`.
     fields = {}
     #: Request body encoding for create and update: ``form`` or ``json``.
@@ -154,11 +171,15 @@ class Resource:
 
     # --- finding ----------------------------------------------------------------------------------
     def item_params(self, remote=None):
-        """Values for the placeholders of :attr:`item_path` (from the object, else from the parameters)."""
-        if self.id_param:
-            return {'id': remote[self.id_field] if remote is not None else self.params[self.id_param]}
+        """Values for the placeholders of :attr:`item_path` (from the object, else from the parameters),
+        with those of :meth:`list_params` (the parent an object belongs to)."""
+        params = dict(self.list_params())
+        if self.id_param or (self.item_by_id and remote is not None):
+            params['id'] = remote[self.id_field] if remote is not None else self.params[self.id_param]
+            return params
         source = remote if remote is not None else dict((self.api_name(k), self.params.get(k)) for k in self.natural_key)
-        return dict((k, source[self.api_name(k)]) for k in self.natural_key)
+        params.update((k, source[self.api_name(k)]) for k in self.natural_key)
+        return params
 
     def list_params(self):
         """Values for the placeholders of :attr:`list_path` (e.g. the web app a mapping belongs to)."""
@@ -197,7 +218,7 @@ class Resource:
         items = self.list_remote()
         for keys in candidates:
             matches = [item for item in items
-                       if all(self.fields[k].norm(item.get(self.api_name(k))) == v for k, v in keys.items())]
+                       if all(self.fields[k].key(item.get(self.api_name(k))) == self.fields[k].key(v) for k, v in keys.items())]
             if len(matches) > 1:
                 raise ResourceError('%d %ss match %s; give %s to choose one (ids: %s)' % (
                     len(matches), self.name, ', '.join('%s=%r' % kv for kv in sorted(keys.items())),
@@ -264,6 +285,25 @@ class Resource:
     def delete(self, remote):
         self.client.request('DELETE', self.item_path, params=self.item_params(remote), allowed=(404,))
 
+    def write(self, remote, current, desired, changes, replace=False):
+        """Create the object (``remote`` is None), update it in place, or delete and re-create it (``replace``).
+
+        Returns the server object after the change. Parameters the create request cannot carry are set by an
+        update right after it.
+        """
+        if remote is not None and not replace:
+            return self.update(remote, changes)
+        values = desired
+        if remote is not None:
+            self.delete(remote)
+            merged = dict(current, **desired)
+            values = dict((k, v) for k, v in merged.items() if k in self.fields and v is not None)
+        remote = self.create(values)
+        rest = self.changes(self.project(remote), desired)
+        if rest:
+            remote = self.update(remote, rest)
+        return remote
+
     def predict(self, current, desired):
         """The object as it will be after the change (what check mode returns)."""
         predicted = dict(current or {})
@@ -309,11 +349,7 @@ class Resource:
             predicted = self.predict(None, desired)
             if self.check_mode:
                 return self.result(True, None, predicted, None)
-            remote = self.create(desired)
-            current_after_create = self.project(remote)
-            rest = self.changes(current_after_create, desired)
-            if rest:
-                remote = self.update(remote, rest)
+            remote = self.write(None, None, desired, desired)
             return self.result(True, None, self.project(remote), remote)
 
         changes = self.changes(current, desired)
@@ -323,21 +359,17 @@ class Resource:
         predicted = self.predict(current, changes)
         if self.check_mode:
             return self.result(True, current, predicted, remote, replaced=bool(replace), changed_params=changes)
-        if replace:
-            self.delete(remote)
-            merged = dict(current, **desired)
-            remote = self.create(dict((k, v) for k, v in merged.items() if k in self.fields and v is not None))
-            rest = self.changes(self.project(remote), desired)
-            if rest:
-                remote = self.update(remote, rest)
-        else:
-            remote = self.update(remote, changes)
+        remote = self.write(remote, current, desired, changes, replace=bool(replace))
         return self.result(True, current, self.project(remote), remote, replaced=bool(replace), changed_params=changes)
 
-    def result(self, changed, before, after, remote, replaced=False, changed_params=()):
-        changed_secrets = [param for param in changed_params if self.fields[param].secret]
+    def changed_secrets(self, before, after, changed_params=()):
+        """Secret parameters that the change sets: all given ones for a new object, else the changed ones."""
         if before is None and after is not None:
-            changed_secrets = [param for param in self.fields if self.fields[param].secret and after.get(param) is not None]
+            return [param for param in self.fields if self.fields[param].secret and after.get(param) is not None]
+        return [param for param in changed_params if self.fields[param].secret]
+
+    def result(self, changed, before, after, remote, replaced=False, changed_params=()):
+        changed_secrets = self.changed_secrets(before, after, changed_params)
         result = {
             'changed': changed,
             self.return_key: self.public(after),
@@ -346,3 +378,106 @@ class Resource:
         if replaced:
             result['replaced'] = True
         return result
+
+    # --- set mode: a whole declared set of objects in one task ----------------------------------------
+    def member(self, item):
+        """This resource with one element of a declared set laid over the module's parameters."""
+        clone = copy.copy(self)
+        clone.params = dict(self.params)
+        clone.params.update(item)
+        return clone
+
+    def key_of(self, shape):
+        """The natural key of a projected object (or of desired values), as objects are matched."""
+        return tuple(self.fields[param].key(shape.get(param)) for param in self.natural_key)
+
+    def describe_key(self, shape):
+        return ', '.join('%s=%r' % (param, shape.get(param)) for param in self.natural_key)
+
+    def in_key_order(self, entries):
+        """``(shape, changed secrets)`` pairs sorted by natural key (then as listed), for stable results and diffs."""
+        return sorted(entries, key=lambda entry: tuple(str(value) for value in self.key_of(entry[0])))
+
+    def set_view(self, entries):
+        """The set as the diff shows it: redacted objects in natural-key order."""
+        return {self.set_return_key: [self.redacted(shape, secrets) for shape, secrets in self.in_key_order(entries)]}
+
+    def ensure_set(self, items, state='present', purge=False, set_param=None):
+        """Make the server's objects match a declared set (``items``: parameter dicts) in one task.
+
+        The objects are listed once and matched by natural key, so a converged set costs exactly one GET.
+        ``state=present``: declared objects missing on the server are created, differing ones updated in
+        place (or re-created for fields that cannot be updated); ``purge`` also deletes every object whose
+        key is not declared. Several server objects with one declared key fail clearly, except with
+        ``purge``, which repairs them: the first one listed that already matches (else the first listed)
+        is kept and the others are deleted. ``state=absent``: every object with a declared key is deleted,
+        duplicates included. Deletions are sent first, then updates, then creations. In check mode the
+        predicted set is returned and nothing is written. The result holds the whole set after the task
+        under :attr:`set_return_key`, and a diff of the whole set.
+        """
+        set_param = set_param or self.set_return_key
+        members = []
+        declared = {}
+        for index, item in enumerate(items):
+            member = self.member(item)
+            member.validate()
+            keys = member.match_keys()
+            key = member.key_of(keys)
+            if key in declared:
+                raise ResourceError('%s[%d] and %s[%d] both declare the %s %s; declare each one once'
+                                    % (set_param, declared[key], set_param, index, self.name, self.describe_key(keys)))
+            declared[key] = index
+            members.append((key, member))
+
+        remotes = self.list_remote()
+        groups = {}
+        for remote in remotes:
+            groups.setdefault(self.key_of(self.project(remote)), []).append(remote)
+        before = [(self.project(remote), ()) for remote in remotes]
+
+        deletions = []
+        writes = []  # (member, remote or None, current, desired, changes, replace)
+        kept = []
+        for key, member in members:
+            matches = groups.pop(key, [])
+            if state == 'absent':
+                deletions.extend(matches)
+                continue
+            desired = member.desired()
+            if len(matches) > 1 and not purge:
+                raise ResourceError('%d %ss have %s (ids: %s); delete the extra ones, or declare the whole set with '
+                                    'purge=true to keep one and delete the others'
+                                    % (len(matches), self.name, self.describe_key(member.match_keys()),
+                                       ', '.join(str(remote.get(self.id_field)) for remote in matches)))
+            ranked = sorted(matches, key=lambda remote: bool(member.changes(self.project(remote), desired)))
+            remote = ranked[0] if ranked else None
+            deletions.extend(ranked[1:])
+            current = self.project(remote)
+            member.validate_target(current, desired)
+            changes = member.changes(current, desired) if remote is not None else desired
+            if remote is not None and not changes:
+                kept.append((current, ()))
+                continue
+            replace = remote is not None and any(not self.fields[param].update for param in changes)
+            writes.append((member, remote, current, desired, changes, replace))
+        for rest in groups.values():
+            if purge and state != 'absent':
+                deletions.extend(rest)
+            else:
+                kept.extend((self.project(remote), ()) for remote in rest)
+
+        after = list(kept)
+        if not self.check_mode:
+            for remote in deletions:
+                self.delete(remote)
+        for member, remote, current, desired, changes, replace in writes:
+            if self.check_mode:
+                shape = member.predict(current, changes)
+            else:
+                shape = member.project(member.write(remote, current, desired, changes, replace))
+            after.append((shape, member.changed_secrets(current, shape, changes)))
+        return {
+            'changed': bool(deletions or writes),
+            self.set_return_key: [self.public(shape) for shape, dummy in self.in_key_order(after)],
+            'diff': {'before': self.set_view(before), 'after': self.set_view(after)},
+        }
