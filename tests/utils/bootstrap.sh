@@ -121,4 +121,8 @@ main() {
     install_shellcheck
 }
 
+# One bootstrap at a time per venv: others running make in the same tree wait here.
+mkdir -p "${PA_VENV}"
+exec 9>"${PA_VENV}/.bootstrap.lock"
+flock 9
 main "$@"

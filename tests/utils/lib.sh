@@ -7,9 +7,9 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # The tool venv (gitignored and in galaxy.yml build_ignore).
 PA_VENV="${PA_VENV:-${REPO_ROOT}/.venv}"
 # Where the collection is copied to run ansible-test (toolchain P3): gitignored as /build/.
+# Each run gets its own PA_RUN_DIR below it (see init_run_dir), so that several engineers can
+# run make targets in the same work tree at once.
 PA_BUILD_DIR="${PA_BUILD_DIR:-${REPO_ROOT}/build}"
-PA_COLLECTIONS_ROOT="${PA_BUILD_DIR}/collections"
-PA_COLLECTION_DIR="${PA_COLLECTIONS_ROOT}/ansible_collections/pythonanywhere/pythonanywhere"
 # The Python ansible-test and every venv is pinned to (toolchain P2).
 PA_PYTHON_VERSION="${PA_PYTHON_VERSION:-3.11}"
 # Rate limit window of the test simulator, in seconds (compressed from PA's 60 s).
@@ -39,4 +39,40 @@ activate_venv() {
     export PY_COLORS=0
     export PYTHONDONTWRITEBYTECODE=1
     unset PYENV_VERSION || true
+}
+
+sync_copy() {
+    # Copy tracked and untracked-but-not-ignored files (what git would see), plus .git so that
+    # ansible-test lists files the same way (toolchain P3, P4). Ignored files never go over.
+    local dest="${PA_COLLECTION_DIR}"
+    rm -rf "${dest}"
+    mkdir -p "${dest}"
+    (
+        cd "${REPO_ROOT}" || exit 1
+        git ls-files -z --cached --others --exclude-standard |
+            tar --null --ignore-failed-read -T - -cf - 2>/dev/null
+    ) | tar -xf - -C "${dest}"
+    cp -a "${REPO_ROOT}/.git" "${dest}/.git"
+    # The copy's index must not list files that are deleted in the work tree.
+    (cd "${dest}" && git ls-files -z --deleted | xargs -0 -r git rm -q --cached --) >/dev/null 2>&1 || true
+}
+
+init_run_dir() {
+    # init_run_dir KIND: create PA_RUN_DIR=$PA_BUILD_DIR/KIND-<pid> and set the copy's paths.
+    # Run dirs whose owner process is gone are removed first (the last one is kept until the
+    # next run, for its tests/output/).
+    local kind="$1" dir owner
+    mkdir -p "${PA_BUILD_DIR}"
+    for dir in "${PA_BUILD_DIR}"/*-[0-9]*/; do
+        [ -d "${dir}" ] || continue
+        owner="$(cat "${dir}/owner.pid" 2>/dev/null || true)"
+        if [ -z "${owner}" ] || ! kill -0 "${owner}" 2>/dev/null; then
+            rm -rf "${dir}"
+        fi
+    done
+    PA_RUN_DIR="${PA_BUILD_DIR}/${kind}-$$"
+    PA_COLLECTIONS_ROOT="${PA_RUN_DIR}/collections"
+    PA_COLLECTION_DIR="${PA_COLLECTIONS_ROOT}/ansible_collections/pythonanywhere/pythonanywhere"
+    mkdir -p "${PA_RUN_DIR}"
+    printf '%s\n' "$$" >"${PA_RUN_DIR}/owner.pid"
 }

@@ -14,28 +14,11 @@ set -uo pipefail
 
 ALL_STAGES=(sanity units simulator integration lint changelog docs molecule build)
 ANSIBLE_TEST_ARGS=(--venv --python "${PA_PYTHON_VERSION}" --color no)
-SIM_STATE_DIR="${PA_BUILD_DIR}/simulator-state"
 
 RESULTS=()
 SIM_STARTED=0
 
 # ---------------------------------------------------------------- helpers
-
-sync_copy() {
-    # Copy tracked and untracked-but-not-ignored files (what git would see), plus .git so that
-    # ansible-test lists files the same way (toolchain P3, P4). Ignored files never go over.
-    local dest="${PA_COLLECTION_DIR}"
-    rm -rf "${dest}"
-    mkdir -p "${dest}"
-    (
-        cd "${REPO_ROOT}"
-        git ls-files -z --cached --others --exclude-standard |
-            tar --null --ignore-failed-read -T - -cf - 2>/dev/null
-    ) | tar -xf - -C "${dest}"
-    cp -a "${REPO_ROOT}/.git" "${dest}/.git"
-    # The copy's index must not list files that are deleted in the work tree.
-    (cd "${dest}" && git ls-files -z --deleted | xargs -0 -r git rm -q --cached --) >/dev/null 2>&1 || true
-}
 
 list_modules() {
     local f
@@ -192,7 +175,7 @@ stage_molecule() {
 }
 
 stage_build() {
-    local dist="${PA_BUILD_DIR}/dist" installed="${PA_BUILD_DIR}/installed" tarball module role failed=0
+    local dist="${PA_RUN_DIR}/dist" installed="${PA_RUN_DIR}/installed" tarball module role failed=0
     rm -rf "${dist}" "${installed}"
     ansible-galaxy collection build --force --output-path "${dist}" .
     tarball="$(ls "${dist}"/pythonanywhere-pythonanywhere-*.tar.gz)"
@@ -307,6 +290,8 @@ main() {
 
     RUN_START="$(date +%s)"
     start="${RUN_START}"
+    init_run_dir test
+    SIM_STATE_DIR="${PA_RUN_DIR}/simulator-state"
     bash "${REPO_ROOT}/tests/utils/bootstrap.sh" || die "bootstrap failed"
     activate_venv
     sync_copy || die "could not copy the collection to ${PA_COLLECTION_DIR}"

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# `make demo`: start the bundled simulator with tests/simulator/accounts.example.yml (a paid
+# account alice), run docs/examples/demo.yml twice with ansible-playbook (the second run must
+# report changed=0), print the web app as the simulator holds it, and stop the simulator.
+set -euo pipefail
+# shellcheck source=tests/utils/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+DEMO_USER="${PA_DEMO_USER:-alice}"
+PLAYBOOK="docs/examples/demo.yml"
+ACCOUNTS="tests/simulator/accounts.example.yml"
+# The demo runs at PA's real pace: 40 requests a minute per endpoint, the modules' default.
+PA_RATE_PERIOD="${PA_DEMO_RATE_PERIOD:-60}"
+export PA_RATE_PERIOD
+
+bash "${REPO_ROOT}/tests/utils/bootstrap.sh"
+activate_venv
+init_run_dir demo
+sync_copy
+cd "${PA_COLLECTION_DIR}"
+[ -f "${PLAYBOOK}" ] || die "${PLAYBOOK} is missing"
+[ -f "${ACCOUNTS}" ] || die "${ACCOUNTS} is missing"
+
+STATE_DIR="${PA_RUN_DIR}/simulator-state"
+stop_demo_simulator() {
+    bash "${REPO_ROOT}/tests/utils/simulator.sh" stop "${STATE_DIR}" || true
+}
+trap stop_demo_simulator EXIT
+trap 'exit 130' INT TERM
+
+log "starting the simulator with ${ACCOUNTS}"
+eval "$(PA_SIMULATOR_SRC="${PA_COLLECTION_DIR}/tests/simulator" \
+    bash "${REPO_ROOT}/tests/utils/simulator.sh" start "${STATE_DIR}" --config "${PA_COLLECTION_DIR}/${ACCOUNTS}")"
+log "simulator ${PA_SIMULATOR_PID} listening on ${PA_SIMULATOR_URL}"
+
+# admin GET|POST PATH [JSON]: call the simulator's admin API, print the JSON answer.
+admin() {
+    python - "$@" <<'PY'
+import json
+import os
+import ssl
+import sys
+import urllib.request
+
+method, path = sys.argv[1], sys.argv[2]
+data = sys.argv[3].encode() if len(sys.argv) > 3 else None
+request = urllib.request.Request(os.environ['PA_SIMULATOR_ADMIN_URL'] + path, data=data, method=method,
+                                 headers={'Content-Type': 'application/json'})
+context = ssl.create_default_context(cafile=os.environ['PA_SIMULATOR_CERT']) if os.environ.get('PA_SIMULATOR_CERT') else None
+with urllib.request.urlopen(request, context=context, timeout=30) as response:
+    print(response.read().decode())
+PY
+}
+export PA_SIMULATOR_ADMIN_URL PA_SIMULATOR_CERT
+
+# The account's token: from the accounts file when it sets one, else from the simulator's state.
+API_TOKEN="$(python - "${ACCOUNTS}" "${DEMO_USER}" <<'PY'
+import sys
+
+import yaml
+
+data = yaml.safe_load(open(sys.argv[1]))
+accounts = data.get('accounts', data) if isinstance(data, dict) else data
+print(next((a.get('token') or '' for a in accounts if a.get('username') == sys.argv[2]), ''))
+PY
+)"
+if [ -z "${API_TOKEN}" ]; then
+    API_TOKEN="$(admin GET "/accounts/${DEMO_USER}/state" | python -c 'import json, sys; print(json.load(sys.stdin).get("token") or "")')"
+fi
+[ -n "${API_TOKEN}" ] || die "no API token for ${DEMO_USER} (neither in ${ACCOUNTS} nor in the simulator's state)"
+
+export PYTHONANYWHERE_USERNAME="${DEMO_USER}" API_TOKEN PYTHONANYWHERE_SITE="${PA_SIMULATOR_URL}"
+if [ -n "${PA_SIMULATOR_CERT}" ]; then
+    export PYTHONANYWHERE_CA_PATH="${PA_SIMULATOR_CERT}"
+fi
+export ANSIBLE_COLLECTIONS_PATH="${PA_COLLECTIONS_ROOT}"
+export ANSIBLE_STDOUT_CALLBACK=default ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
+
+last_seq() {
+    admin GET "/log?account=${DEMO_USER}&since=0" | python -c 'import json, sys; print(json.load(sys.stdin)["last_seq"])'
+}
+
+run_playbook() {
+    local label="$1" out="${PA_RUN_DIR}/$1.log"
+    printf '\n==================== demo: %s run of %s ====================\n' "${label}" "${PLAYBOOK}"
+    if ! ansible-playbook "${PLAYBOOK}" 2>&1 | tee "${out}"; then
+        die "the ${label} run failed"
+    fi
+}
+
+run_playbook first
+mark="$(last_seq)"
+run_playbook second
+
+recap="$(grep -E '^localhost +:' "${PA_RUN_DIR}/second.log" || true)"
+case "${recap}" in
+*"changed=0"*"failed=0"*) ;;
+*) die "the second run was not a no-op: ${recap:-no play recap}" ;;
+esac
+
+printf '\n==================== demo: requests the second run sent ====================\n'
+admin GET "/log?account=${DEMO_USER}&since=${mark}" | python -c '
+import json, sys
+entries = json.load(sys.stdin)["entries"]
+writes = [e for e in entries if e["method"] not in ("GET", "HEAD", "OPTIONS")]
+for e in entries:
+    print("  %s %s -> %s" % (e["method"], e["path"], e["status"]))
+print("%d requests, %d write requests" % (len(entries), len(writes)))
+'
+
+printf '\n==================== demo: the web app as the simulator holds it ====================\n'
+admin GET "/accounts/${DEMO_USER}/state" | python -c '
+import json, sys
+
+def scrub(value):
+    if isinstance(value, dict):
+        return {k: scrub(v) for k, v in value.items() if "password" not in k and k != "token"}
+    if isinstance(value, list):
+        return [scrub(v) for v in value]
+    return value
+
+state = json.load(sys.stdin)
+webapps = state.get("webapps", state)
+print(json.dumps(scrub(webapps), indent=2, sort_keys=True))
+'
+printf '\ndemo: second run %s\n' "${recap}"
