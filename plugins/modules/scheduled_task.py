@@ -13,9 +13,9 @@ version_added: 0.1.0
 description:
   - Create, change, enable, disable and delete a scheduled task (a command PythonAnywhere runs every day or
     every hour), through the C(/api/v0/user/{username}/schedule/) endpoints.
-  - Idempotent and never a duplicate: the module first looks for the task, and creates one only when none
+  - Idempotent and never a duplicate. The module first looks for the task, and creates one only when none
     matches. A second run with the same options sends no write request.
-  - How the task is found: by O(id) when given. Otherwise by O(description) when given (a non-empty
+  - How the task is found. By O(id) when given. Otherwise by O(description) when given (a non-empty
     description), else by O(command). When no task has the description asked for, a task with the same
     command and no description is taken instead, so adding a description to a task later changes that task.
     If several tasks match, the module fails and lists their ids; give O(id) or distinct descriptions.

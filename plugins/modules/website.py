@@ -15,7 +15,7 @@ description:
     of yours (an ASGI server such as uvicorn, or any other server that can listen on a unix socket),
     through the version 1 C(/api/v1/user/{username}/websites/) endpoints.
   - WSGI web apps (Flask, Django through WSGI) are managed with M(pythonanywhere.pythonanywhere.webapp) instead.
-  - Idempotent: only the options you set are compared and changed; a second run with the same options
+  - Idempotent. Only the options you set are compared and changed; a second run with the same options
     sends no write request.
   - PythonAnywhere can change only O(enabled) of an existing website. When O(command) differs from the
     server's, the module deletes the website and creates it again with the new command; the site is
@@ -114,7 +114,7 @@ EXAMPLES = r'''
 RETURN = r'''
 website:
   description:
-    - The website as the server holds it after the task (as it would be, in check mode), normalised:
+    - The website as the server holds it after the task (as it would be, in check mode), normalised;
       the command of the nested C(webapp) object of the API is returned as C(command), its domains as C(domains).
     - Empty when O(state=absent).
   returned: always
