@@ -420,8 +420,11 @@ class Resource:
         declared = {}
         for index, item in enumerate(items):
             member = self.member(item)
-            member.validate()
-            keys = member.match_keys()
+            try:
+                member.validate()
+                keys = member.match_keys()
+            except ResourceError as exc:
+                raise ResourceError('%s[%d]: %s' % (set_param, index, exc))
             key = member.key_of(keys)
             if key in declared:
                 raise ResourceError('%s[%d] and %s[%d] both declare the %s %s; declare each one once'
