@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qsl, urlsplit
 
+from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.testing import patch_module_args
 
 USERNAME = 'alice'
@@ -104,6 +105,9 @@ class ModuleRunner:
             full['_ansible_check_mode'] = True
         if diff:
             full['_ansible_diff'] = True
+        # Warnings are collected process-wide: without this, one test's warning shows up in the next result.
+        module_warnings._global_warnings.clear()
+        module_warnings._global_deprecations.clear()
         with patch_module_args(full):
             try:
                 module.main()
