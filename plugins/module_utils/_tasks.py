@@ -74,7 +74,7 @@ class Task(Resource):
 
     def validate_target(self, current, desired):
         if current is None and 'command' not in desired:
-            raise ResourceError('command is required to create a %s' % self.name)
+            raise ResourceError('command is required to create the %s' % self.name)
 
     def select(self):
         """For the _info modules: the task with ``id``, else every task with the description and command given."""
@@ -155,7 +155,7 @@ class ScheduledTask(Task):
         if current is None:
             for param in ('interval', 'minute'):
                 if desired.get(param) is None:
-                    raise ResourceError('%s is required to create a scheduled task' % param)
+                    raise ResourceError('%s is required to create the scheduled task' % param)
         interval = desired.get('interval') or current['interval']
         hour = desired['hour'] if 'hour' in desired else (current or {}).get('hour')
         if interval == 'daily' and hour is None:
