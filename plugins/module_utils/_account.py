@@ -12,6 +12,7 @@ allowed (``{"system_image": "innit", "available_system_images": [...]}``) and wh
 
 from __future__ import annotations
 
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import api_message
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._resource import Field, Resource, ResourceError
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._webapp import PYTHON_VERSION, dotted_python_version
 
@@ -166,6 +167,14 @@ def read_cpu(client):
     return client.get_json('cpu/')
 
 
-def read_mysql_databases(client):
-    """The MySQL databases as the API lists them (the reference does not know the shape: returned as given)."""
-    return client.get_json('databases/mysql/')
+def read_mysql_databases(client, warn):
+    """The MySQL databases as the API lists them (the reference does not know the shape: returned as given).
+
+    None, with a warning, when PythonAnywhere refuses (403): accounts without MySQL (new free accounts).
+    """
+    response = client.request('GET', 'databases/mysql/', allowed=(403,))
+    if response.status == 403:
+        warn('PythonAnywhere refused to list MySQL databases (HTTP 403: %s); accounts created on the free plan '
+             'since 2026-01-15 have no MySQL' % (api_message(response.json) or 'no message'))
+        return None
+    return response.json

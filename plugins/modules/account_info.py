@@ -114,6 +114,8 @@ mysql_databases:
   description:
     - The account's MySQL databases exactly as C(databases/mysql/) lists them. PythonAnywhere does not
       document the shape of this answer, so the module passes it through unchanged.
+    - Null, with a warning, when PythonAnywhere refuses to list them (HTTP 403), as it does for accounts
+      without MySQL (free accounts created since 2026-01-15).
   returned: when O(gather) includes V(mysql_databases) or V(all)
   type: list
   elements: raw
@@ -148,7 +150,7 @@ def main():
         if settings:
             result.update(read_settings(module, settings))
         if 'mysql_databases' in gather:
-            result['mysql_databases'] = read_mysql_databases(module.client)
+            result['mysql_databases'] = read_mysql_databases(module.client, module.warn)
         module.exit_json(**result)
 
     module.run(run)
