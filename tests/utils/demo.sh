@@ -105,7 +105,7 @@ entries = json.load(sys.stdin)["entries"]
 writes = [e for e in entries if e["method"] not in ("GET", "HEAD", "OPTIONS")]
 for e in entries:
     print("  %s %s -> %s" % (e["method"], e["path"], e["status"]))
-print("%d requests, %d write requests" % (len(entries), len(writes)))
+print("%d request(s), %d write request(s)" % (len(entries), len(writes)))
 '
 
 printf '\n==================== demo: the web app as the simulator holds it ====================\n'
@@ -114,7 +114,7 @@ import json, sys
 
 def scrub(value):
     if isinstance(value, dict):
-        return {k: scrub(v) for k, v in value.items() if "password" not in k and k != "token"}
+        return {k: scrub(v) for k, v in value.items() if not k.endswith("password") and k != "token"}
     if isinstance(value, list):
         return [scrub(v) for v in value]
     return value
@@ -123,4 +123,5 @@ state = json.load(sys.stdin)
 webapps = state.get("webapps", state)
 print(json.dumps(scrub(webapps), indent=2, sort_keys=True))
 '
-printf '\ndemo: second run %s\n' "${recap}"
+recap="${recap#*: }"
+printf '\ndemo: second run: %s\n' "$(printf '%s' "${recap}" | tr -s ' ')"

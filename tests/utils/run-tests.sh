@@ -144,7 +144,9 @@ stage_integration() {
 
 stage_lint() {
     # Production profile, no Galaxy (toolchain P8, P9); .ansible-lint holds the excludes.
-    ansible-lint --profile production --offline --nocolor
+    # The copy is already under ansible_collections/: point Ansible there, so that playbooks
+    # (docs/examples, molecule) resolve the collection's modules by FQCN.
+    ANSIBLE_COLLECTIONS_PATH="${PA_COLLECTIONS_ROOT}" ansible-lint --profile production --offline --nocolor
 }
 
 stage_changelog() {
