@@ -1,0 +1,453 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, PythonAnywhere collection maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Directory sync: plan what to upload and delete, then apply the plan in batches.
+
+The plan needs the SHA-256 of every local file (hashed where the files are: on the controller, by the
+action plugin) and what is on PythonAnywhere. The remote side is learnt, cheapest first:
+
+1. One GET of the manifest (:mod:`._manifest`). A trusted manifest is the whole picture: nothing else is read.
+2. Otherwise (missing, corrupt, foreign, incomplete, a file/directory conflict, or ``verify``), an inventory:
+   one listing per folder under ``dest`` (``files/path`` listings see dotfiles and are not capped at 1,000
+   entries like ``files/tree/``), skipping excluded folders; then for each file present on both sides
+   whose hash is not known from an incomplete manifest, a download hashed chunk by chunk.
+
+Operations come out in a safe order: removals that make room (a file where a folder must go, or the
+reverse), uploads, then deletions of files no longer in the source, then folders left empty.
+
+Applying a batch (:func:`apply_batch`) keeps the manifest truthful at every moment: before the first
+write of a run it is rewritten with ``complete: false`` and only the entries the run will not touch;
+after each batch it is rewritten (still incomplete) with the files that batch uploaded; only the last
+batch writes ``complete: true``. A run killed at any point leaves a manifest that claims nothing false.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _manifest as manifest
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import PythonAnywhereError
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._patterns import PathFilter, PatternError
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._files import (
+    FILE_PATH,
+    FilesError,
+    HashingSink,
+    check_remote_path,
+    join_remote,
+    listing_entries,
+    sha256_of_file,
+)
+
+UPLOAD = 'upload'
+DELETE = 'delete'    # one file
+RMDIR = 'rmdir'      # a folder with everything in it (only when the inventory saw all of it)
+PRUNE = 'prune'      # a folder, only if it is empty by then (checked with one listing)
+OP_KINDS = (UPLOAD, DELETE, RMDIR, PRUNE)
+
+#: Longest list of paths a result carries (counts are always complete).
+LIST_LIMIT = 1000
+
+#: Root folders that a sync with ``delete`` must not target (it would sweep the whole home directory).
+PROTECTED_ROOTS = ('/', '/home', '/var', '/var/www', '/var/log', '/tmp')
+
+
+def protected_dest(dest, username):
+    return dest in PROTECTED_ROOTS or dest == '/home/%s' % username
+
+
+def check_options(params, username, ignore_lines=()):
+    """Check a sync's options before any request; return ``(dest, PathFilter)``.
+
+    Raises :class:`FilesError` naming the parameter. Used by the module and, earlier, by its action plugin.
+    """
+    dest = check_remote_path(params.get('dest'), 'dest')
+    if dest == '/':
+        raise FilesError('dest must not be /')
+    if params.get('delete') and protected_dest(dest, username or ''):
+        raise FilesError('delete=true is refused for dest=%s: it would sweep a whole root folder; '
+                         'sync into a subfolder instead' % dest)
+    name = params.get('manifest_name') or manifest.DEFAULT_NAME
+    if '/' in name or name in ('.', '..'):
+        raise FilesError('manifest_name must be a plain file name, got %r' % (name,))
+    batch_size = params.get('batch_size')
+    if batch_size is not None and int(batch_size) < 1:
+        raise FilesError('batch_size must be at least 1, got %s' % batch_size)
+    try:
+        path_filter = PathFilter(exclude=list(ignore_lines or []) + list(params.get('exclude') or []),
+                                 include=params.get('include') or [],
+                                 default_excludes=params.get('default_excludes', True) not in (False, 'false', 'no'),
+                                 always_exclude=[name])
+    except PatternError as exc:
+        raise FilesError('exclude/include/ignore_file: %s' % exc)
+    return dest, path_filter
+
+
+def parents(relative):
+    """``a/b/c.txt`` -> ``['a', 'a/b']``."""
+    parts = relative.split('/')[:-1]
+    return ['/'.join(parts[:i + 1]) for i in range(len(parts))]
+
+
+def takes_path(path_filter, relative):
+    """True when the sync manages the file ``relative``: every parent folder is entered and the file taken."""
+    return all(path_filter.enters_dir(parent) for parent in parents(relative)) and path_filter.takes_file(relative)
+
+
+# --- the local side ---------------------------------------------------------------------------------
+def scan_local(src, path_filter):
+    """``{relative: absolute path}`` of the files under ``src`` that the filter takes.
+
+    Symbolic links are followed (their targets are uploaded); a link back to a folder already walked is
+    skipped. Folders that are virtualenvs (a ``pyvenv.cfg`` inside) are skipped by the default excludes.
+    """
+    if not os.path.isdir(src):
+        raise FilesError('src %s is not a directory' % src)
+    found = {}
+    seen = set()
+
+    def walk(folder, prefix):
+        real = os.path.realpath(folder)
+        if real in seen:
+            return
+        seen.add(real)
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError as exc:
+            raise FilesError('cannot read %s: %s' % (folder, exc))
+        if prefix and path_filter.is_virtualenv(names):
+            return
+        for name in names:
+            absolute = os.path.join(folder, name)
+            relative = prefix + name
+            if os.path.isdir(absolute):
+                if path_filter.enters_dir(relative):
+                    walk(absolute, relative + '/')
+            elif os.path.isfile(absolute):
+                if path_filter.takes_file(relative):
+                    found[relative] = absolute
+            # sockets, fifos and broken links are not files: skipped
+
+    walk(src, '')
+    return found
+
+
+def hash_local(files):
+    """``{relative: sha256}`` for ``{relative: absolute path}``."""
+    return dict((relative, sha256_of_file(path)[0]) for relative, path in files.items())
+
+
+# --- the remote side --------------------------------------------------------------------------------
+class Inventory:
+    """What the folder listings under ``dest`` show."""
+
+    def __init__(self):
+        self.exists = False
+        self.files = set()      # managed files (relative)
+        self.dirs = set()       # managed folders that were entered (relative)
+        self.held = set()       # folders holding something the sync leaves alone (excluded, or not included)
+        self.listings = 0
+
+
+def take_inventory(remote, dest, path_filter):
+    """List every folder under ``dest`` that the filter enters (one request per folder)."""
+    inventory = Inventory()
+    pending = ['']
+    while pending:
+        relative = pending.pop(0)
+        path = join_remote(dest, relative) if relative else dest
+        entries = remote.list_dir(path)
+        inventory.listings += 1
+        if entries is None:
+            if not relative:
+                return inventory  # dest does not exist yet: nothing on the server
+            continue  # removed while we looked
+        if not relative:
+            inventory.exists = True
+        if relative and path_filter.is_virtualenv(entries):
+            inventory.dirs.discard(relative)
+            _hold(inventory, relative, including_self=False)
+            continue
+        for name in sorted(entries):
+            child = relative + '/' + name if relative else name
+            if entries[name] == 'directory':
+                if path_filter.enters_dir(child):
+                    inventory.dirs.add(child)
+                    pending.append(child)
+                else:
+                    _hold(inventory, child)
+            elif path_filter.takes_file(child):
+                inventory.files.add(child)
+            else:
+                _hold(inventory, child)
+    return inventory
+
+
+def _hold(inventory, relative, including_self=False):
+    for parent in parents(relative):
+        inventory.held.add(parent)
+    if including_self:
+        inventory.held.add(relative)
+
+
+def remote_sha256(remote, path):
+    """Download ``path`` and hash it on the fly (nothing but a small head is kept in memory)."""
+    sink = HashingSink(keep=0)
+    response = remote.client.request('GET', FILE_PATH, params={'path': path}, allowed=(404,), stream_to=sink)
+    if response.status == 404:
+        return None
+    return sink.sha256
+
+
+def read_manifest(remote, dest, name):
+    """One GET of the manifest; returns a :class:`._manifest.Manifest`."""
+    path = join_remote(dest, name)
+    response = remote.client.request('GET', FILE_PATH, params={'path': path}, allowed=(404,))
+    if response.status == 404:
+        return manifest.parse(None, dest)
+    if listing_entries(response.json) is not None and 'json' in (response.headers.get('Content-Type') or '').lower():
+        return manifest.Manifest(manifest.CORRUPT, reason='%s is a directory' % path)
+    return manifest.parse(response.content, dest)
+
+
+# --- planning ---------------------------------------------------------------------------------------
+def _conflicts(local, remote_files):
+    """Paths that are a file on one side and a folder on the other."""
+    local_dirs = set(p for rel in local for p in parents(rel))
+    remote_dirs = set(p for rel in remote_files for p in parents(rel))
+    return (set(local) & remote_dirs) | (set(remote_files) & local_dirs)
+
+
+def _deepest_first(paths):
+    return sorted(paths, key=lambda p: (-p.count('/'), p))
+
+
+def plan(remote, dest, local, path_filter, delete=False, manifest_name=manifest.DEFAULT_NAME, verify=False):
+    """Compare ``local`` (``{relative: sha256}``) with the tree at ``dest``; return a JSON-able plan.
+
+    Sends only reads. ``remote`` is a :class:`._files.RemoteFiles`.
+    """
+    started = remote.requests
+    found = read_manifest(remote, dest, manifest_name)
+    manifest_exists = found.exists
+    if verify and found.state in (manifest.TRUSTED, manifest.INCOMPLETE):
+        found = manifest.Manifest(manifest.IGNORED, reason='verify is set: contents compared, manifest not used')
+    entries = found.usable_entries
+    managed_entries = dict((rel, sha) for rel, sha in entries.items() if takes_path(path_filter, rel))
+    source_dirs = set(p for rel in local for p in parents(rel))
+
+    add, change, unchanged, deletes, rmdirs, prunes, first = [], [], [], [], [], [], []
+    known = {}
+    inventory = None
+
+    if found.state == manifest.TRUSTED and _conflicts(local, managed_entries):
+        found = manifest.Manifest(manifest.IGNORED, reason='a path is a file on one side and a folder on the other')
+        entries = managed_entries = {}
+
+    if found.state == manifest.TRUSTED:
+        mode = 'manifest'
+        for rel in sorted(local):
+            if rel not in managed_entries:
+                add.append(rel)
+            elif managed_entries[rel] != local[rel]:
+                change.append(rel)
+            else:
+                unchanged.append(rel)
+                known[rel] = local[rel]
+        gone = sorted(set(managed_entries) - set(local))
+        for rel, sha in entries.items():
+            if rel not in local and (rel not in managed_entries or not delete):
+                known[rel] = sha  # still on the server, still true
+        if delete:
+            deletes = gone
+            emptied = set(p for rel in gone for p in parents(rel)) - source_dirs
+            prunes = _deepest_first(emptied)
+    else:
+        mode = 'inventory'
+        inventory = take_inventory(remote, dest, path_filter)
+        for rel in sorted(local):
+            if rel in inventory.dirs:
+                if not delete:
+                    raise FilesError('%s is a folder on PythonAnywhere but a file in src; set delete=true to replace it'
+                                     % join_remote(dest, rel))
+                if rel in inventory.held:
+                    raise FilesError('%s is a folder on PythonAnywhere holding excluded files, but a file in src; '
+                                     'remove it yourself' % join_remote(dest, rel))
+                first.append([RMDIR, rel])
+                add.append(rel)
+            elif rel not in inventory.files:
+                if any(p in inventory.files for p in parents(rel)):
+                    blocker = [p for p in parents(rel) if p in inventory.files][0]
+                    if not delete:
+                        raise FilesError('%s is a file on PythonAnywhere but a folder in src; set delete=true to replace it'
+                                         % join_remote(dest, blocker))
+                    if [DELETE, blocker] not in first:
+                        first.append([DELETE, blocker])
+                add.append(rel)
+            else:
+                sha = managed_entries.get(rel)
+                if sha is None:
+                    sha = remote_sha256(remote, join_remote(dest, rel))
+                if sha == local[rel]:
+                    unchanged.append(rel)
+                    known[rel] = sha
+                else:
+                    change.append(rel)
+        blockers = set(op[1] for op in first)
+        remote_only = sorted(inventory.files - set(local) - blockers)
+        if delete:
+            doomed_dirs = set(d for d in inventory.dirs if d not in source_dirs and d not in local and d not in inventory.held)
+            top_dirs = sorted(d for d in doomed_dirs if not any(p in doomed_dirs for p in parents(d)))
+            rmdirs = [d for d in top_dirs if d not in blockers]
+            swept = set(rel for rel in remote_only if any(p in doomed_dirs for p in parents(rel)))
+            # Folders holding something left alone (excluded files, a virtualenv) stay; their files go one by one.
+            deletes = [rel for rel in remote_only if rel not in swept]
+            inventory_deleted = sorted(swept)
+        else:
+            inventory_deleted = []
+            for rel in remote_only:
+                if rel in entries:
+                    known[rel] = entries[rel]
+        # Entries of an incomplete manifest for files outside the filter stay true.
+        for rel, sha in entries.items():
+            if rel not in managed_entries and rel not in local:
+                known[rel] = sha
+
+    ops = list(first)
+    ops.extend([UPLOAD, rel] for rel in sorted(add + change))
+    ops.extend([DELETE, rel] for rel in deletes)
+    ops.extend([RMDIR, rel] for rel in rmdirs)
+    ops.extend([PRUNE, rel] for rel in prunes)
+    removed_files = sorted(set(deletes) | set(op[1] for op in first if op[0] == DELETE))
+    if mode == 'inventory' and delete:
+        removed_files = sorted(set(removed_files) | set(inventory_deleted))
+    return {
+        'dest': dest,
+        'mode': mode,
+        'manifest': dict(found.summary(), name=manifest_name, exists=manifest_exists),
+        'added': sorted(add),
+        'changed': sorted(change),
+        'unchanged': len(unchanged),
+        'deleted': removed_files,
+        'deleted_dirs': sorted(set(rmdirs) | set(op[1] for op in first if op[0] == RMDIR)),
+        'known': known,
+        'ops': ops,
+        'invalidate_first': bool(ops) and (manifest_exists or bool(known)),
+        'listings': inventory.listings if inventory else 0,
+        'requests': remote.requests - started,
+    }
+
+
+def needs_manifest_write(the_plan):
+    """True when a run with no file operation must still (re)write the manifest."""
+    return the_plan['manifest']['state'] != manifest.TRUSTED
+
+
+# --- applying ---------------------------------------------------------------------------------------
+def new_run_id():
+    return uuid.uuid4().hex
+
+
+def write_manifest(remote, dest, name, files, complete, run_id):
+    remote.upload(join_remote(dest, name), content=manifest.build(dest, files, complete, run_id))
+
+
+def apply_batch(remote, dest, ops, sources, known, path_filter, manifest_name=manifest.DEFAULT_NAME,
+                invalidate=False, final=True, run_id=None):
+    """Run ``ops`` against ``dest``; return what was done and the manifest entries now true.
+
+    ``sources``: ``{relative: local path}`` for the uploads. ``known``: entries true before this batch
+    (files the run does not touch, plus what earlier batches uploaded). ``invalidate``: rewrite the
+    manifest as incomplete before the first write. ``final``: write it complete at the end.
+    """
+    run_id = run_id or new_run_id()
+    known = dict(known)
+    uploaded, deleted, removed_dirs, pruned = {}, [], [], []
+    for kind, rel in ops:
+        if kind not in OP_KINDS or not manifest.safe_relative(rel):
+            raise FilesError('refusing operation %s on %r: not a relative path inside dest' % (kind, rel))
+        if kind in (DELETE, UPLOAD) and not takes_path(path_filter, rel) and rel not in sources:
+            raise FilesError('refusing to %s %s: the include/exclude patterns leave it alone' % (kind, rel))
+        if kind == UPLOAD and rel not in sources:
+            raise FilesError('no local file given for %s' % rel)
+
+    if invalidate:
+        write_manifest(remote, dest, manifest_name, known, False, run_id)
+    done = 0
+    try:
+        for kind, rel in ops:
+            path = join_remote(dest, rel)
+            if kind == UPLOAD:
+                known.pop(rel, None)
+                sent = remote.upload(path, source=sources[rel])
+                uploaded[rel] = sent
+                known[rel] = sent
+            elif kind == DELETE:
+                known.pop(rel, None)
+                if remote.delete(path):
+                    deleted.append(rel)
+            elif kind == RMDIR:
+                for entry in [k for k in known if k.startswith(rel + '/')]:
+                    known.pop(entry)
+                if remote.delete(path):
+                    removed_dirs.append(rel)
+            elif kind == PRUNE:
+                entries = remote.list_dir(path)
+                if entries == {} and remote.delete(path):
+                    pruned.append(rel)
+            done += 1
+    except (PythonAnywhereError, FilesError, OSError):
+        if done:
+            try:  # best effort: record what this batch did upload before failing
+                write_manifest(remote, dest, manifest_name, known, False, run_id)
+            except (PythonAnywhereError, FilesError, OSError):
+                pass
+        raise
+    write_manifest(remote, dest, manifest_name, known, final, run_id)
+    return {
+        'uploaded': uploaded,
+        'deleted': deleted,
+        'removed_dirs': removed_dirs,
+        'pruned': pruned,
+        'known': known,
+        'run_id': run_id,
+    }
+
+
+def prepared_diff(dest, the_plan):
+    """The diff of a sync: one line per path added, changed or deleted."""
+    lines = []
+    lines.extend('+ %s' % join_remote(dest, rel) for rel in the_plan['added'])
+    lines.extend('~ %s' % join_remote(dest, rel) for rel in the_plan['changed'])
+    lines.extend('- %s' % join_remote(dest, rel) for rel in the_plan['deleted'])
+    lines.extend('- %s/' % join_remote(dest, rel) for rel in the_plan['deleted_dirs'])
+    if not lines:
+        return ''
+    return '%s: %d added, %d changed, %d deleted\n%s\n' % (
+        dest, len(the_plan['added']), len(the_plan['changed']), len(the_plan['deleted']), '\n'.join(lines))
+
+
+def summarise(the_plan, dest, uploaded_count, manifest_written, requests, batches, changed):
+    """The module result of a whole sync, from its plan."""
+    lists = {
+        'added': the_plan['added'],
+        'updated': the_plan['changed'],
+        'deleted': the_plan['deleted'],
+        'deleted_dirs': the_plan['deleted_dirs'],
+    }
+    result = dict((key, list(value)[:LIST_LIMIT]) for key, value in lists.items())
+    result.update(
+        changed=changed,
+        dest=dest,
+        counts={'added': len(lists['added']), 'updated': len(lists['updated']), 'deleted': len(lists['deleted']),
+                'unchanged': the_plan['unchanged'], 'uploaded': uploaded_count},
+        truncated=any(len(value) > LIST_LIMIT for value in lists.values()),
+        manifest=dict(the_plan['manifest'], written=manifest_written),
+        mode=the_plan['mode'],
+        requests=requests,
+        batches=batches,
+        diff={'prepared': prepared_diff(dest, the_plan)},
+    )
+    return result

@@ -1,0 +1,369 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, PythonAnywhere collection maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: directory_sync
+short_description: Sync a local directory tree to PythonAnywhere, uploading only what changed
+version_added: 0.1.0
+description:
+  - Make the directory O(dest) on PythonAnywhere hold the files of the directory O(src), through the
+    C(/api/v0/user/{username}/files/path{path}) endpoint. Only new and changed files are uploaded; with
+    O(delete=true), files that are no longer in O(src) are deleted.
+  - PythonAnywhere's API tells nothing about a remote file but its name (no size, date or checksum), so the
+    module keeps a manifest (the SHA-256 of every file it uploaded) in O(dest), named O(manifest_name).
+    A run reads it with one request; a run that changes nothing sends no other request.
+  - The manifest is never trusted blindly. When it is missing, unreadable, written by another tool or
+    version, for another directory, or left incomplete by a run that was interrupted, the module lists every
+    folder under O(dest) (these listings see dotfiles and are not capped at 1,000 entries) and downloads the
+    files present on both sides to compare their contents, then writes a new manifest. The manifest never
+    claims a file that was not uploaded, so a run killed midway is repaired by the next one.
+  - PythonAnywhere allows 40 requests a minute per endpoint, and every upload, listing and delete uses the
+    same endpoint, so a first upload of 1,000 files takes about 25 minutes. Requests are paced to stay under
+    the limit (see O(rate_limit)) and an HTTP 429 is retried after C(Retry-After).
+  - The files are read on the Ansible controller (like M(ansible.builtin.copy)), hashed there, and the
+    module then runs in batches of O(batch_size) uploads or deletes, printing a progress line after each
+    batch at normal verbosity, so that a long sync shows it is alive.
+  - Files and folders matching the exclude patterns are neither uploaded nor deleted. By default, version
+    control folders, C(__pycache__) and C(*.pyc), virtualenvs (C(venv/), C(.venv/), and any folder holding a
+    C(pyvenv.cfg)), C(.env) files and tool caches are excluded. This protects a virtualenv built on
+    PythonAnywhere inside O(dest) from O(delete).
+  - PythonAnywhere creates missing folders on upload; it has no way to create an empty folder, so empty
+    folders in O(src) are not reproduced.
+author:
+  - PythonAnywhere collection maintainers
+options:
+  src:
+    description:
+      - The local directory to upload. A relative path is looked up like M(ansible.builtin.copy) does it
+        (in the role's C(files/) folder, then relative to the playbook).
+      - Its content goes into O(dest) (as C(rsync src/ dest/) does), not a folder named after it.
+      - With O(remote_src=true), a directory on the host the task runs on.
+    type: path
+    required: true
+  dest:
+    description:
+      - The absolute path of the directory on PythonAnywhere, for example V(/home/alice/mysite). It is created
+        by the first upload.
+    type: str
+    required: true
+  delete:
+    description:
+      - Delete files (and folders) under O(dest) that are not in O(src).
+      - Never touches anything outside O(dest), nor what the exclude patterns match, nor the manifest.
+      - Refused when O(dest) is a root such as C(/home/<username>), C(/var/www) or C(/tmp).
+    type: bool
+    default: false
+  exclude:
+    description:
+      - C(.gitignore)-style patterns of files and folders to leave alone, relative to O(src) and O(dest).
+        A pattern without a slash matches a name at any depth (V(*.log)), one with a slash is anchored to the
+        top (V(/media), V(docs/_build)), a trailing slash matches folders only (V(node_modules/)), V(**)
+        matches across folders, and V(!) re-includes (V(!.env.example)). The last matching pattern wins.
+      - Added after the default excludes (see O(default_excludes)), so V(!) can re-include a default.
+    type: list
+    elements: str
+    default: []
+  include:
+    description:
+      - If set, only files matching one of these C(.gitignore)-style patterns are synced (for example
+        V(*.py) and V(templates/**)). Folders are always entered unless excluded.
+      - Files that do not match are neither uploaded nor deleted.
+    type: list
+    elements: str
+    default: []
+  default_excludes:
+    description:
+      - Exclude, before O(exclude), V(.git/), V(.hg/), V(.svn/), V(.bzr/), V(__pycache__/), V(*.py[cod]),
+        V(.env), V(.env.*) (but not V(.env.example)), V(.venv/), V(venv/), V(virtualenv/), V(.virtualenvs/),
+        V(.tox/), V(.nox/), V(.mypy_cache/), V(.pytest_cache/), V(.ruff_cache/), V(.ipynb_checkpoints/),
+        V(.DS_Store), V(Thumbs.db), V(*.swp), V(*~), and every folder holding a C(pyvenv.cfg) (a virtualenv).
+    type: bool
+    default: true
+  ignore_file:
+    description:
+      - A C(.gitignore)-style file of more exclude patterns (for example V(.gitignore) or V(.deployignore)),
+        read on the controller. A relative path is relative to O(src).
+      - Its patterns come after the defaults and before O(exclude).
+    type: path
+  manifest_name:
+    description:
+      - The name of the manifest file the module keeps at the top of O(dest). It is never uploaded from
+        O(src) nor deleted by O(delete).
+    type: str
+    default: .ansible-pythonanywhere-sync.json
+  verify:
+    description:
+      - Do not use the manifest: list every folder and download every file present on both sides to compare
+        contents, then write a fresh manifest. Use it after files were changed on PythonAnywhere by other
+        means (the web editor, a console, another tool), which the manifest cannot know about.
+    type: bool
+    default: false
+  batch_size:
+    description:
+      - How many uploads or deletes the module does per run; the controller prints a progress line after
+        each batch and records progress in the manifest, so an interrupted sync loses at most one batch.
+      - At PythonAnywhere's 40 requests a minute, the default is about one line a minute.
+    type: int
+    default: 40
+  remote_src:
+    description:
+      - V(true) reads O(src) on the host the task runs on instead of the controller, in one run, with no
+        progress lines.
+    type: bool
+    default: false
+  _controller:
+    description:
+      - Internal. The action plugin of this module passes the plan and each batch here. Do not set it.
+    type: dict
+extends_documentation_fragment:
+  - pythonanywhere.pythonanywhere.connection
+  - pythonanywhere.pythonanywhere.attributes
+  - pythonanywhere.pythonanywhere.attributes.RESOURCE
+attributes:
+  action:
+    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
+    support: full
+    details:
+      - The action plugin reads and hashes O(src) on the controller and runs the module in batches.
+  diff_mode:
+    details:
+      - The diff lists the paths added (C(+)), changed (C(~)) and deleted (C(-)).
+  check_mode:
+    details:
+      - Reads the manifest (or lists the folders and compares contents) and reports exactly what would be
+        uploaded and deleted, with no write request.
+notes:
+  - Two syncs to the same O(dest) at the same time are not supported.
+  - Files changed on PythonAnywhere by other means are not noticed while the manifest is trusted; run once
+    with O(verify=true) to compare contents.
+  - Symbolic links in O(src) are followed; their targets are uploaded.
+requirements:
+  - requests-toolbelt (streams uploads from disk)
+seealso:
+  - module: pythonanywhere.pythonanywhere.file
+  - module: pythonanywhere.pythonanywhere.file_info
+  - name: PythonAnywhere files API
+    description: The endpoints this module uses.
+    link: https://help.pythonanywhere.com/pages/API/
+'''
+
+EXAMPLES = r'''
+- name: Deploy the site's code, removing files deleted locally
+  pythonanywhere.pythonanywhere.directory_sync:
+    username: alice
+    api_token: "{{ vault_pythonanywhere_token }}"
+    src: "{{ playbook_dir }}/mysite/"
+    dest: /home/alice/mysite
+    delete: true
+    ignore_file: .gitignore
+    exclude:
+      - /media/
+      - "*.sqlite3"
+  register: deployed
+
+- name: Reload the web app only when code changed
+  pythonanywhere.pythonanywhere.webapp:
+    username: alice
+    api_token: "{{ vault_pythonanywhere_token }}"
+    domain_name: alice.pythonanywhere.com
+    state: reloaded
+  when: deployed is changed
+
+- name: Upload only templates and Python files of a folder
+  pythonanywhere.pythonanywhere.directory_sync:
+    username: alice
+    api_token: "{{ vault_pythonanywhere_token }}"
+    src: app
+    dest: /home/alice/mysite/app
+    include:
+      - "*.py"
+      - templates/**
+
+- name: Compare every file after editing on PythonAnywhere by hand
+  pythonanywhere.pythonanywhere.directory_sync:
+    username: alice
+    api_token: "{{ vault_pythonanywhere_token }}"
+    src: "{{ playbook_dir }}/mysite/"
+    dest: /home/alice/mysite
+    verify: true
+'''
+
+RETURN = r'''
+dest:
+  description: The directory synced.
+  returned: always
+  type: str
+  sample: /home/alice/mysite
+added:
+  description: Files uploaded (or to upload, in check mode) that were not on PythonAnywhere, relative to O(dest).
+  returned: always
+  type: list
+  elements: str
+  sample: [app/new_view.py]
+updated:
+  description: Files uploaded (or to upload) whose content differed, relative to O(dest).
+  returned: always
+  type: list
+  elements: str
+  sample: [app/views.py, requirements.txt]
+deleted:
+  description: Files deleted (or to delete) because they are not in O(src), relative to O(dest).
+  returned: always
+  type: list
+  elements: str
+  sample: [app/old_view.py]
+deleted_dirs:
+  description: Folders deleted with everything in them (or to delete), relative to O(dest).
+  returned: always
+  type: list
+  elements: str
+  sample: [legacy]
+counts:
+  description: How many files were added, updated, deleted and left unchanged. The lists above hold at most
+    1,000 paths each; the counts are always complete.
+  returned: always
+  type: dict
+  sample: {added: 1, updated: 2, deleted: 1, unchanged: 997}
+truncated:
+  description: True when a list above was cut at 1,000 paths.
+  returned: always
+  type: bool
+  sample: false
+manifest:
+  description: The manifest as this run found it, and whether it was written.
+  returned: always
+  type: dict
+  contains:
+    name:
+      description: Its file name in O(dest).
+      type: str
+    state:
+      description: V(trusted), V(missing), V(corrupt), V(foreign), V(incomplete) or V(ignored) (set aside because
+        of O(verify) or a file/folder conflict).
+      type: str
+    reason:
+      description: Why it was or was not used.
+      type: str
+    entries:
+      description: Files it listed.
+      type: int
+    written:
+      description: Whether this run wrote it.
+      type: bool
+  sample: {name: .ansible-pythonanywhere-sync.json, state: trusted, reason: complete manifest with 1000 files,
+           entries: 1000, written: true}
+mode:
+  description: V(manifest) when the manifest was the whole picture, V(inventory) when the folders were listed.
+  returned: always
+  type: str
+  sample: manifest
+requests:
+  description: API requests sent by this task.
+  returned: always
+  type: int
+  sample: 13
+batches:
+  description: Module runs that uploaded or deleted files.
+  returned: always
+  type: int
+  sample: 1
+'''
+
+import os
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _manifest as manifest
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _sync as sync
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._files import (
+    TOOLBELT_IMPORT_ERROR,
+    FilesError,
+    RemoteFiles,
+)
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._module import PythonAnywhereModule
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._patterns import parse_lines
+
+
+def argument_spec():
+    return dict(
+        src=dict(type='path', required=True),
+        dest=dict(type='str', required=True),
+        delete=dict(type='bool', default=False),
+        exclude=dict(type='list', elements='str', default=[]),
+        include=dict(type='list', elements='str', default=[]),
+        default_excludes=dict(type='bool', default=True),
+        ignore_file=dict(type='path'),
+        manifest_name=dict(type='str', default=manifest.DEFAULT_NAME),
+        verify=dict(type='bool', default=False),
+        batch_size=dict(type='int', default=40),
+        remote_src=dict(type='bool', default=False),
+        _controller=dict(type='dict'),
+    )
+
+
+def read_ignore_file(params):
+    """The patterns of ``ignore_file`` (relative to ``src``), read where the module runs."""
+    if not params['ignore_file']:
+        return []
+    path = params['ignore_file']
+    if not os.path.isabs(path):
+        path = os.path.join(params['src'], path)
+    try:
+        with open(path, 'r', encoding='utf-8') as stream:
+            return parse_lines(stream.read().splitlines())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FilesError('ignore_file %s cannot be read: %s' % (path, exc))
+
+
+def main():
+    module = PythonAnywhereModule(argument_spec=argument_spec())
+    params = module.params
+
+    def run():
+        controller = params['_controller']
+        ignore_lines = controller.get('ignore_patterns', []) if controller else read_ignore_file(params)
+        dest, path_filter = sync.check_options(params, params['username'], ignore_lines)
+        if TOOLBELT_IMPORT_ERROR and not module.check_mode:
+            module.fail_json(msg=missing_required_lib('requests-toolbelt'), exception=TOOLBELT_IMPORT_ERROR)
+        remote = RemoteFiles(module.client)
+        name = params['manifest_name']
+
+        if controller and controller.get('phase') == 'plan':
+            the_plan = sync.plan(remote, dest, controller['local'], path_filter, delete=params['delete'],
+                                 manifest_name=name, verify=params['verify'])
+            module.exit_json(changed=bool(the_plan['ops']), plan=the_plan)
+
+        if controller and controller.get('phase') == 'apply':
+            done = sync.apply_batch(remote, dest, controller['ops'], controller['sources'], controller['known'],
+                                    path_filter, manifest_name=name, invalidate=controller['invalidate'],
+                                    final=controller['final'], run_id=controller['run_id'])
+            module.exit_json(changed=bool(done['uploaded'] or done['deleted'] or done['removed_dirs'] or done['pruned']),
+                             batch=done, requests=remote.requests)
+
+        if controller:
+            raise FilesError('_controller is internal to the action plugin')
+
+        # remote_src (or no action plugin): the whole sync in one run, reading src where the module runs.
+        local = sync.scan_local(params['src'], path_filter)
+        the_plan = sync.plan(remote, dest, sync.hash_local(local), path_filter, delete=params['delete'],
+                             manifest_name=name, verify=params['verify'])
+        written = False
+        uploaded = 0
+        if not module.check_mode and (the_plan['ops'] or sync.needs_manifest_write(the_plan)):
+            done = sync.apply_batch(remote, dest, the_plan['ops'], local, the_plan['known'], path_filter,
+                                    manifest_name=name, invalidate=the_plan['invalidate_first'], final=True)
+            written = True
+            uploaded = len(done['uploaded'])
+        module.exit_json(**sync.summarise(the_plan, dest, uploaded, written, remote.requests,
+                                     1 if the_plan['ops'] and not module.check_mode else 0, bool(the_plan['ops'])))
+
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()
