@@ -473,7 +473,7 @@ class Resource:
         if not self.check_mode:
             for remote in deletions:
                 self.delete(remote)
-        for member, remote, current, desired, changes, replace in writes:
+        for member, remote, current, desired, changes, replace in sorted(writes, key=lambda write: write[1] is None):
             if self.check_mode:
                 shape = member.predict(current, changes)
             else:
