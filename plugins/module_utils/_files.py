@@ -221,6 +221,21 @@ class RemoteFiles:
                 return RemoteFile(path, 'directory', entries=entries)
         return RemoteFile(path, 'file', sha256=sink.sha256, size=sink.size, head=sink.head, complete=sink.complete)
 
+    def fetch(self, path):
+        """``(bytes, content type)`` of a small file such as the sync manifest, or ``(None, None)`` if missing."""
+        response = self.client.request('GET', FILE_PATH, params={'path': path}, allowed=(404,))
+        if response.status == 404:
+            return None, None
+        return response.content, (response.headers.get('Content-Type') or '').lower()
+
+    def sha256(self, path):
+        """Download ``path`` and hash it on the fly (nothing of it is kept in memory); None if missing."""
+        sink = HashingSink(keep=0)
+        response = self.client.request('GET', FILE_PATH, params={'path': path}, allowed=(404,), stream_to=sink)
+        if response.status == 404:
+            return None
+        return sink.sha256
+
     def list_dir(self, path):
         """``{name: 'file'|'directory'}`` of a directory (dotfiles included, not capped), or None if missing.
 

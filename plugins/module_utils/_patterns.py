@@ -178,6 +178,11 @@ class PathFilter:
         """True when the walk goes into a directory."""
         return not self.excluded(path, True)
 
+    def manages(self, path):
+        """True when the file ``path`` is taken and every folder above it is entered (no walk needed)."""
+        parts = path.split('/')
+        return all(self.enters_dir('/'.join(parts[:i])) for i in range(1, len(parts))) and self.takes_file(path)
+
     def describe(self):
         return {
             'exclude': [p.text for p in self.exclude],

@@ -25,6 +25,7 @@ batch writes ``complete: true``. A run killed at any point leaves a manifest tha
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 
@@ -32,9 +33,7 @@ from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils impo
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import PythonAnywhereError
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._patterns import PathFilter, PatternError
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._files import (
-    FILE_PATH,
     FilesError,
-    HashingSink,
     check_remote_path,
     join_remote,
     listing_entries,
@@ -89,11 +88,6 @@ def parents(relative):
     """``a/b/c.txt`` -> ``['a', 'a/b']``."""
     parts = relative.split('/')[:-1]
     return ['/'.join(parts[:i + 1]) for i in range(len(parts))]
-
-
-def takes_path(path_filter, relative):
-    """True when the sync manages the file ``relative``: every parent folder is entered and the file taken."""
-    return all(path_filter.enters_dir(parent) for parent in parents(relative)) and path_filter.takes_file(relative)
 
 
 # --- the local side ---------------------------------------------------------------------------------
@@ -192,24 +186,18 @@ def _hold(inventory, relative, including_self=False):
         inventory.held.add(relative)
 
 
-def remote_sha256(remote, path):
-    """Download ``path`` and hash it on the fly (nothing but a small head is kept in memory)."""
-    sink = HashingSink(keep=0)
-    response = remote.client.request('GET', FILE_PATH, params={'path': path}, allowed=(404,), stream_to=sink)
-    if response.status == 404:
-        return None
-    return sink.sha256
-
-
 def read_manifest(remote, dest, name):
     """One GET of the manifest; returns a :class:`._manifest.Manifest`."""
     path = join_remote(dest, name)
-    response = remote.client.request('GET', FILE_PATH, params={'path': path}, allowed=(404,))
-    if response.status == 404:
-        return manifest.parse(None, dest)
-    if listing_entries(response.json) is not None and 'json' in (response.headers.get('Content-Type') or '').lower():
-        return manifest.Manifest(manifest.CORRUPT, reason='%s is a directory' % path)
-    return manifest.parse(response.content, dest)
+    raw, content_type = remote.fetch(path)
+    if raw is not None and 'json' in content_type:
+        try:
+            is_listing = listing_entries(json.loads(raw.decode('utf-8'))) is not None
+        except (ValueError, UnicodeDecodeError):
+            is_listing = False
+        if is_listing:
+            return manifest.Manifest(manifest.CORRUPT, reason='%s is a folder' % path)
+    return manifest.parse(raw, dest)
 
 
 # --- planning ---------------------------------------------------------------------------------------
@@ -235,7 +223,7 @@ def plan(remote, dest, local, path_filter, delete=False, manifest_name=manifest.
     if verify and found.state in (manifest.TRUSTED, manifest.INCOMPLETE):
         found = manifest.Manifest(manifest.IGNORED, reason='verify is set: contents compared, manifest not used')
     entries = found.usable_entries
-    managed_entries = dict((rel, sha) for rel, sha in entries.items() if takes_path(path_filter, rel))
+    managed_entries = dict((rel, sha) for rel, sha in entries.items() if path_filter.manages(rel))
     source_dirs = set(p for rel in local for p in parents(rel))
 
     add, change, unchanged, deletes, rmdirs, prunes, first = [], [], [], [], [], [], []
@@ -289,7 +277,7 @@ def plan(remote, dest, local, path_filter, delete=False, manifest_name=manifest.
             else:
                 sha = managed_entries.get(rel)
                 if sha is None:
-                    sha = remote_sha256(remote, join_remote(dest, rel))
+                    sha = remote.sha256(join_remote(dest, rel))
                 if sha == local[rel]:
                     unchanged.append(rel)
                     known[rel] = sha
@@ -368,7 +356,7 @@ def apply_batch(remote, dest, ops, sources, known, path_filter, manifest_name=ma
     for kind, rel in ops:
         if kind not in OP_KINDS or not manifest.safe_relative(rel):
             raise FilesError('refusing operation %s on %r: not a relative path inside dest' % (kind, rel))
-        if kind in (DELETE, UPLOAD) and not takes_path(path_filter, rel) and rel not in sources:
+        if kind in (DELETE, UPLOAD) and not path_filter.manages(rel) and rel not in sources:
             raise FilesError('refusing to %s %s: the include/exclude patterns leave it alone' % (kind, rel))
         if kind == UPLOAD and rel not in sources:
             raise FilesError('no local file given for %s' % rel)

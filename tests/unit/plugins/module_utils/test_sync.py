@@ -1,0 +1,413 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, PythonAnywhere collection maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The sync's planning and applying against an in-memory PythonAnywhere file tree."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+
+import pytest
+
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _manifest as manifest
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _sync as sync
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import PythonAnywhereError
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._files import FilesError
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._patterns import PathFilter
+
+DEST = '/home/alice/site'
+MANIFEST = DEST + '/' + manifest.DEFAULT_NAME
+
+
+def sha(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+class FakeRemote:
+    """Stands in for RemoteFiles: a dict of absolute path -> bytes, folders implied by the paths."""
+
+    def __init__(self, files=None):
+        self.files = dict(files or {})
+        self.calls = []
+        self.fail_uploads_after = None
+
+    @property
+    def requests(self):
+        return len(self.calls)
+
+    @property
+    def writes(self):
+        return [call for call in self.calls if call[0] != 'GET']
+
+    def is_dir(self, path):
+        prefix = path.rstrip('/') + '/'
+        return any(p.startswith(prefix) for p in self.files)
+
+    def fetch(self, path):
+        self.calls.append(('GET', path))
+        if path in self.files:
+            return self.files[path], 'application/octet-stream'
+        if self.is_dir(path):
+            return json.dumps(dict((k, {'type': v, 'url': 'x'}) for k, v in self._entries(path).items())).encode(), \
+                'application/json'
+        return None, None
+
+    def sha256(self, path):
+        self.calls.append(('GET', path))
+        return sha(self.files[path]) if path in self.files else None
+
+    def _entries(self, path):
+        prefix = path.rstrip('/') + '/'
+        entries = {}
+        for p in self.files:
+            if p.startswith(prefix):
+                rest = p[len(prefix):]
+                name = rest.split('/', 1)[0]
+                entries[name] = 'directory' if '/' in rest else 'file'
+        return entries
+
+    def list_dir(self, path):
+        self.calls.append(('GET', path))
+        if path in self.files:
+            raise FilesError('%s is a file' % path)
+        if not self.is_dir(path):
+            return None
+        return self._entries(path)
+
+    def upload(self, path, source=None, content=None):
+        if self.fail_uploads_after is not None and len([c for c in self.calls if c[0] == 'POST']) >= self.fail_uploads_after:
+            raise PythonAnywhereError('POST %s failed: ConnectionError: dropped' % path)
+        self.calls.append(('POST', path))
+        if source is not None:
+            with open(source, 'rb') as stream:
+                content = stream.read()
+        parent = posixpath.dirname(path)
+        while parent != '/':
+            assert parent not in self.files, 'a file blocks the folder %s' % parent
+            parent = posixpath.dirname(parent)
+        assert not self.is_dir(path), '%s is a folder' % path
+        self.files[path] = content
+        return sha(content)
+
+    def delete(self, path):
+        self.calls.append(('DELETE', path))
+        assert path == DEST or path.startswith(DEST + '/'), 'deleted outside dest: %s' % path
+        existed = path in self.files or self.is_dir(path)
+        self.files.pop(path, None)
+        for p in [p for p in self.files if p.startswith(path + '/')]:
+            del self.files[p]
+        return existed
+
+    def tree(self):
+        """Relative path -> bytes under DEST, without the manifest."""
+        return dict((p[len(DEST) + 1:], v) for p, v in self.files.items()
+                    if p.startswith(DEST + '/') and p != MANIFEST)
+
+    def manifest(self):
+        return manifest.parse(self.files.get(MANIFEST), DEST)
+
+
+def make_local(tmp_path, files):
+    root = tmp_path / 'src'
+    for rel, data in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    root.mkdir(exist_ok=True)
+    return root
+
+
+def run(remote, root, delete=False, batch_size=None, path_filter=None, verify=False, check=False):
+    """A whole sync as the action plugin drives it: plan once, then batches."""
+    path_filter = path_filter or PathFilter(always_exclude=[manifest.DEFAULT_NAME])
+    local = sync.scan_local(str(root), path_filter)
+    the_plan = sync.plan(remote, DEST, sync.hash_local(local), path_filter, delete=delete, verify=verify)
+    if check or not (the_plan['ops'] or sync.needs_manifest_write(the_plan)):
+        return the_plan
+    ops = the_plan['ops']
+    size = batch_size or max(1, len(ops))
+    batches = [ops[i:i + size] for i in range(0, len(ops), size)] or [[]]
+    known = the_plan['known']
+    for index, batch in enumerate(batches):
+        done = sync.apply_batch(remote, DEST, batch, local, known, path_filter,
+                                invalidate=index == 0 and the_plan['invalidate_first'],
+                                final=index == len(batches) - 1, run_id='run')
+        known = done['known']
+    return the_plan
+
+
+def assert_manifest_truthful(remote):
+    """Every entry of whatever manifest is on the server matches the server's file."""
+    found = remote.manifest()
+    for rel, digest in found.files.items():
+        assert DEST + '/' + rel in remote.files, 'manifest claims missing %s' % rel
+        assert sha(remote.files[DEST + '/' + rel]) == digest, 'manifest claims wrong content for %s' % rel
+
+
+FILES = {'app.py': b'print(1)\n', 'pkg/__init__.py': b'', 'pkg/mod.py': b'x = 1\n', 'static/site.css': b'body{}\n'}
+
+
+def test_first_sync_lists_then_uploads_everything_and_writes_a_complete_manifest(tmp_path):
+    remote = FakeRemote()
+    root = make_local(tmp_path, dict(FILES, **{'.git/HEAD': b'ref', 'pkg/__pycache__/mod.cpython-311.pyc': b'\0'}))
+    the_plan = run(remote, root)
+    assert the_plan['manifest']['state'] == manifest.MISSING
+    assert the_plan['added'] == sorted(FILES)
+    assert remote.tree() == FILES  # no .git, no __pycache__
+    assert remote.calls[:2] == [('GET', MANIFEST), ('GET', DEST)]
+    assert remote.requests == 2 + len(FILES) + 1
+    assert remote.calls[-1] == ('POST', MANIFEST)
+    assert remote.manifest().state == manifest.TRUSTED
+    assert_manifest_truthful(remote)
+
+
+def test_a_rerun_sends_one_request_and_plans_nothing(tmp_path):
+    remote = FakeRemote()
+    root = make_local(tmp_path, FILES)
+    run(remote, root)
+    remote.calls = []
+    the_plan = run(remote, root)
+    assert the_plan['ops'] == [] and the_plan['unchanged'] == len(FILES)
+    assert remote.calls == [('GET', MANIFEST)]
+
+
+def test_changes_invalidate_the_manifest_first_and_upload_only_what_changed(tmp_path):
+    remote = FakeRemote()
+    root = make_local(tmp_path, FILES)
+    run(remote, root)
+    (root / 'app.py').write_bytes(b'print(2)\n')
+    (root / 'new.txt').write_bytes(b'new\n')
+    remote.calls = []
+    the_plan = run(remote, root)
+    assert the_plan['changed'] == ['app.py'] and the_plan['added'] == ['new.txt']
+    assert remote.calls == [('GET', MANIFEST), ('POST', MANIFEST), ('POST', DEST + '/app.py'),
+                            ('POST', DEST + '/new.txt'), ('POST', MANIFEST)]
+    assert remote.tree()['app.py'] == b'print(2)\n'
+    assert remote.manifest().state == manifest.TRUSTED
+
+
+def test_delete_removes_files_gone_from_src_and_prunes_emptied_folders(tmp_path):
+    remote = FakeRemote()
+    root = make_local(tmp_path, FILES)
+    run(remote, root)
+    (root / 'static' / 'site.css').unlink()
+    (root / 'pkg' / 'mod.py').unlink()
+    remote.calls = []
+    the_plan = run(remote, root, delete=True)
+    assert the_plan['deleted'] == ['pkg/mod.py', 'static/site.css']
+    assert sorted(remote.tree()) == ['app.py', 'pkg/__init__.py']
+    assert ('DELETE', DEST + '/static') in remote.calls or not remote.is_dir(DEST + '/static')
+    assert remote.manifest().state == manifest.TRUSTED
+
+
+def test_without_delete_remote_only_files_stay_and_stay_in_the_manifest(tmp_path):
+    remote = FakeRemote()
+    root = make_local(tmp_path, FILES)
+    run(remote, root)
+    (root / 'app.py').unlink()
+    the_plan = run(remote, root)
+    assert the_plan['ops'] == [] and 'app.py' in remote.tree()
+    assert 'app.py' in remote.manifest().files
+    the_plan = run(remote, root, delete=True)  # a later delete run still knows it, from the manifest alone
+    assert the_plan['mode'] == 'manifest' and the_plan['deleted'] == ['app.py']
+
+
+@pytest.mark.parametrize('damage, state', [
+    (lambda raw: None, manifest.MISSING),
+    (lambda raw: raw[:40], manifest.CORRUPT),
+    (lambda raw: raw.replace(b'"complete": true', b'"complete": false'), manifest.CORRUPT),  # checksum
+    (lambda raw: raw.replace(manifest.TOOL.encode(), b'another.tool'), manifest.FOREIGN),
+])
+def test_an_untrusted_manifest_falls_back_to_listings_and_content_comparison(tmp_path, damage, state):
+    remote = FakeRemote()
+    root = make_local(tmp_path, FILES)
+    run(remote, root)
+    raw = damage(remote.files[MANIFEST])
+    if raw is None:
+        del remote.files[MANIFEST]
+    else:
+        remote.files[MANIFEST] = raw
+    remote.files[DEST + '/pkg/mod.py'] = b'edited on PA\n'
+    remote.calls = []
+    the_plan = run(remote, root)
+    assert the_plan['manifest']['state'] == state
+    assert the_plan['mode'] == 'inventory'
+    assert the_plan['changed'] == ['pkg/mod.py'] and the_plan['unchanged'] == len(FILES) - 1
+    assert remote.tree() == FILES
+    assert remote.manifest().state == manifest.TRUSTED
+    gets = [path for method, path in remote.calls if method == 'GET']
+    assert len(gets) == 1 + 3 + len(FILES)  # manifest, 3 folders, every file hashed
+
+
+def test_nothing_changed_but_no_manifest_writes_only_the_manifest(tmp_path):
+    remote = FakeRemote(dict((DEST + '/' + rel, data) for rel, data in FILES.items()))
+    root = make_local(tmp_path, FILES)
+    the_plan = run(remote, root)
+    assert the_plan['ops'] == [] and sync.needs_manifest_write(the_plan)
+    assert remote.writes == [('POST', MANIFEST)]
+    assert remote.manifest().state == manifest.TRUSTED
+
+
+def test_an_incomplete_manifest_is_believed_for_its_entries_only(tmp_path):
+    remote = FakeRemote(dict((DEST + '/' + rel, data) for rel, data in FILES.items()))
+    remote.files[MANIFEST] = manifest.build(DEST, {'app.py': sha(FILES['app.py'])}, False, 'old')
+    root = make_local(tmp_path, FILES)
+    the_plan = run(remote, root, check=True)
+    assert the_plan['manifest']['state'] == manifest.INCOMPLETE
+    hashed = [path for method, path in remote.calls if method == 'GET' and path.endswith('.py') or path.endswith('.css')]
+    assert DEST + '/app.py' not in hashed  # known from the manifest
+    assert DEST + '/pkg/mod.py' in hashed
+    assert the_plan['ops'] == []
+
+
+def test_check_mode_plans_exactly_and_sends_no_write(tmp_path):
+    remote = FakeRemote()
+    root = make_local(tmp_path, FILES)
+    run(remote, root)
+    (root / 'app.py').write_bytes(b'changed')
+    (root / 'pkg' / 'mod.py').unlink()
+    remote.calls = []
+    the_plan = run(remote, root, delete=True, check=True)
+    assert the_plan['changed'] == ['app.py'] and the_plan['deleted'] == ['pkg/mod.py']
+    assert remote.writes == []
+    diff = sync.prepared_diff(DEST, the_plan)
+    assert '~ %s/app.py' % DEST in diff and '- %s/pkg/mod.py' % DEST in diff
+
+
+def test_a_run_interrupted_midway_leaves_a_truthful_manifest_and_the_next_run_repairs(tmp_path):
+    remote = FakeRemote()
+    files = dict(('f%02d.txt' % i, b'v1 %d' % i) for i in range(20))
+    root = make_local(tmp_path, files)
+    run(remote, root)
+    for i in range(20):
+        (root / ('f%02d.txt' % i)).write_bytes(b'v2 %d' % i)
+    # invalidation, batch 1 (5 uploads + its manifest checkpoint), then 1 upload of batch 2 before the drop
+    remote.fail_uploads_after = len([c for c in remote.calls if c[0] == 'POST']) + 1 + 6 + 1
+    with pytest.raises(PythonAnywhereError):
+        run(remote, root, batch_size=5)
+    found = remote.manifest()
+    assert found.state == manifest.INCOMPLETE
+    assert_manifest_truthful(remote)
+    assert len(found.files) == 5  # batch 1; batch 2 failed after 1 upload and could not record it
+
+    remote.fail_uploads_after = None
+    remote.calls = []
+    the_plan = run(remote, root)
+    assert the_plan['mode'] == 'inventory'
+    assert the_plan['unchanged'] == 6  # 5 from the manifest + 1 found equal by hashing
+    assert sorted(remote.tree()) == sorted(files) and all(v.startswith(b'v2') for v in remote.tree().values())
+    assert remote.manifest().state == manifest.TRUSTED
+
+
+def test_a_rollback_after_an_interrupted_run_is_not_fooled_by_the_old_manifest(tmp_path):
+    """v1 deployed; deploy of v2 killed after uploading app.py; redeploy of v1 must put app.py v1 back."""
+    remote = FakeRemote()
+    root = make_local(tmp_path, {'app.py': b'v1', 'b.txt': b'b'})
+    run(remote, root)
+    (root / 'app.py').write_bytes(b'v2')
+    remote.fail_uploads_after = len([c for c in remote.calls if c[0] == 'POST']) + 2  # invalidation + app.py
+    (root / 'c.txt').write_bytes(b'c')
+    with pytest.raises(PythonAnywhereError):
+        run(remote, root)
+    assert remote.files[DEST + '/app.py'] == b'v2'
+    remote.fail_uploads_after = None
+    (root / 'app.py').write_bytes(b'v1')
+    (root / 'c.txt').unlink()
+    run(remote, root)
+    assert remote.files[DEST + '/app.py'] == b'v1'
+
+
+def test_delete_spares_excluded_files_virtualenvs_and_the_manifest(tmp_path):
+    remote = FakeRemote({
+        DEST + '/old.py': b'old',
+        DEST + '/gone/a.txt': b'a', DEST + '/gone/b/c.txt': b'c',
+        DEST + '/keep/x.txt': b'x', DEST + '/keep/.env': b'SECRET=1',
+        DEST + '/myenv/pyvenv.cfg': b'home = /usr', DEST + '/myenv/bin/python': b'elf',
+        DEST + '/.git/HEAD': b'ref',
+        '/home/alice/outside.txt': b'never touched',
+    })
+    root = make_local(tmp_path, {'app.py': b'new'})
+    the_plan = run(remote, root, delete=True)
+    assert the_plan['deleted_dirs'] == ['gone']
+    assert sorted(the_plan['deleted']) == ['gone/a.txt', 'gone/b/c.txt', 'keep/x.txt', 'old.py']
+    assert sorted(remote.tree()) == ['.git/HEAD', 'app.py', 'keep/.env', 'myenv/bin/python', 'myenv/pyvenv.cfg']
+    assert remote.files['/home/alice/outside.txt'] == b'never touched'
+    assert ('DELETE', DEST + '/gone') in remote.calls and ('DELETE', DEST + '/gone/a.txt') not in remote.calls
+
+
+def test_a_file_where_src_has_a_folder_needs_delete(tmp_path):
+    remote = FakeRemote({DEST + '/docs': b'a file'})
+    root = make_local(tmp_path, {'docs/index.txt': b'i'})
+    with pytest.raises(FilesError, match='delete=true'):
+        run(remote, root)
+    run(remote, root, delete=True)
+    assert remote.tree() == {'docs/index.txt': b'i'}
+
+
+def test_a_folder_where_src_has_a_file_needs_delete(tmp_path):
+    remote = FakeRemote({DEST + '/docs/index.txt': b'i'})
+    root = make_local(tmp_path, {'docs': b'now a file'})
+    with pytest.raises(FilesError, match='delete=true'):
+        run(remote, root)
+    run(remote, root, delete=True)
+    assert remote.tree() == {'docs': b'now a file'}
+
+
+def test_a_conflict_with_a_trusted_manifest_falls_back_to_listings(tmp_path):
+    remote = FakeRemote()
+    root = make_local(tmp_path, {'docs/index.txt': b'i'})
+    run(remote, root)
+    (root / 'docs' / 'index.txt').unlink()
+    (root / 'docs').rmdir()
+    (root / 'docs').write_bytes(b'file now')
+    the_plan = run(remote, root, delete=True)
+    assert the_plan['manifest']['state'] == manifest.IGNORED and the_plan['mode'] == 'inventory'
+    assert remote.tree() == {'docs': b'file now'}
+
+
+def test_verify_ignores_a_trusted_manifest_and_compares_contents(tmp_path):
+    remote = FakeRemote()
+    root = make_local(tmp_path, FILES)
+    run(remote, root)
+    remote.files[DEST + '/app.py'] = b'edited in the web editor'
+    assert run(remote, root, check=True)['ops'] == []  # the manifest cannot know
+    the_plan = run(remote, root, verify=True)
+    assert the_plan['manifest']['state'] == manifest.IGNORED and the_plan['changed'] == ['app.py']
+    assert remote.tree() == FILES
+
+
+def test_apply_refuses_paths_outside_dest_and_excluded_paths(tmp_path):
+    remote = FakeRemote()
+    path_filter = PathFilter()
+    for ops in ([['delete', '../outside.txt']], [['rmdir', '']], [['delete', '/etc/passwd']],
+                [['delete', '.git/config']], [['chmod', 'a']]):
+        with pytest.raises(FilesError):
+            sync.apply_batch(remote, DEST, ops, {}, {}, path_filter)
+    assert remote.calls == []
+
+
+def test_check_options_names_the_parameter():
+    with pytest.raises(FilesError, match='dest'):
+        sync.check_options({'dest': 'relative/path'}, 'alice')
+    with pytest.raises(FilesError, match='delete=true is refused'):
+        sync.check_options({'dest': '/home/alice', 'delete': True}, 'alice')
+    with pytest.raises(FilesError, match='batch_size'):
+        sync.check_options({'dest': '/home/alice/x', 'batch_size': 0}, 'alice')
+    with pytest.raises(FilesError, match='manifest_name'):
+        sync.check_options({'dest': '/home/alice/x', 'manifest_name': 'a/b'}, 'alice')
+    with pytest.raises(FilesError, match='exclude'):
+        sync.check_options({'dest': '/home/alice/x', 'exclude': ['/']}, 'alice')
+    dest, path_filter = sync.check_options({'dest': '/home/alice/x/', 'exclude': ['*.log']}, 'alice')
+    assert dest == '/home/alice/x' and not path_filter.takes_file('a.log')
+
+
+def test_symlinked_folders_are_followed_once(tmp_path):
+    root = make_local(tmp_path, {'a/x.txt': b'x'})
+    (root / 'loop').symlink_to(root)
+    (root / 'b').symlink_to(root / 'a')
+    found = sync.scan_local(str(root), PathFilter())
+    assert sorted(found) == ['a/x.txt']
