@@ -34,8 +34,9 @@ class Task(Resource):
     """What scheduled and always-on tasks share: lookup by id, description or command; plan errors."""
 
     id_param = 'id'
-    #: What to tell the user when PA refuses a task because of the account's plan or quota.
+    #: What to tell the user when PA refuses a task because of the account's plan, or because of its quota.
     plan_advice = ''
+    quota_advice = ''
 
     def key_values(self):
         """``(description, command)`` as given (stripped, empty description = none)."""
@@ -93,8 +94,9 @@ class Task(Resource):
         body = exc.body if isinstance(exc.body, dict) else {}
         if exc.status != 403 or body.get('detail') == PERMISSION_DENIED:
             return exc
+        advice = self.quota_advice if 'maximum number' in str(body.get('detail', '')) else self.plan_advice
         return ResourceError('PythonAnywhere refused to %s the %s because of the account\'s plan: %s. %s'
-                             % (action, self.name, exc.message, self.plan_advice))
+                             % (action, self.name, exc.message, advice))
 
     def create(self, desired):
         try:
@@ -130,8 +132,9 @@ class ScheduledTask(Task):
         'extend_url': Field(read_only=True),
     }
     plan_advice = ('Scheduled tasks need a paid account (free accounts created since January 2026 have none, older '
-                   'free accounts one daily task) and a paid account has a limited number of them: delete a task you '
-                   'no longer need (state=absent), or raise the limit on the Account page.')
+                   'free accounts one daily task): upgrade the account on its Account page.')
+    quota_advice = ('Delete a scheduled task you no longer need (state=absent), or raise the limit of the account '
+                    'on its Account page.')
 
     def desired(self):
         desired = super().desired()
@@ -176,8 +179,9 @@ class AlwaysOnTask(Task):
         'enabled': Field(),
         'url': Field(read_only=True),
     }
-    plan_advice = ('Always-on tasks need a paid account, and each paid plan allows a fixed number of them: delete a '
-                   'task you no longer need (state=absent), or upgrade the plan on the Account page.')
+    plan_advice = 'Always-on tasks need a paid account: upgrade the account on its Account page.'
+    quota_advice = ('Delete an always-on task you no longer need (state=absent), or raise the limit of the account '
+                    'on its Account page.')
 
     def restart(self, remote):
         self.client.post('always_on/{id}/restart/', params=self.item_params(remote))

@@ -118,7 +118,7 @@ def test_quota_answer_becomes_a_clear_error(api, run_module):
     api.expect('POST', 'always_on/', status=403, json={'detail': 'You have reached your maximum number of always-on tasks'})
     result = run_module(always_on_task, BOT)
     assert result['failed'] is True and 'maximum number of always-on tasks' in result['msg']
-    assert 'delete a task you no longer need' in result['msg']
+    assert 'Delete an always-on task you no longer need' in result['msg'] and 'paid account' not in result['msg']
 
 
 def test_delete_and_again(api, run_module):

@@ -163,7 +163,7 @@ def test_quota_answer_becomes_a_clear_error(api, run_module):
     result = run_module(scheduled_task, BACKUP)
     assert result['failed'] is True
     assert 'You have reached your maximum number of scheduled tasks' in result['msg']
-    assert 'delete a task you no longer need' in result['msg'] and 'POST /api/v0/user/alice/schedule/' in result['msg']
+    assert 'Delete a scheduled task you no longer need' in result['msg'] and 'POST /api/v0/user/alice/schedule/' in result['msg']
 
 
 def test_free_account_answer_becomes_a_clear_error(api, run_module):
@@ -172,6 +172,7 @@ def test_free_account_answer_becomes_a_clear_error(api, run_module):
     result = run_module(scheduled_task, BACKUP)
     assert result['failed'] is True
     assert 'not available on free accounts' in result['msg'] and 'need a paid account' in result['msg']
+    assert 'Delete' not in result['msg']
 
 
 def test_generic_permission_error_is_not_called_a_plan_limit(api, run_module):
