@@ -33,7 +33,8 @@ def get_path(ctx, vpath=""):
         return {name: {"type": entry, "url": _file_url(ctx, vpath.rstrip("/") + "/" + name)}
                 for name, entry in ctx.fs.listdir(vpath)}
     real = ctx.fs.real(vpath)
-    handle = open(real, "rb")  # pylint: disable=consider-using-with  (closed by the WSGI server)
+    # The WSGI server closes the file once the response is sent.
+    handle = open(real, "rb")  # pylint: disable=consider-using-with
     response = Response(wrap_file(request.environ, handle), mimetype="application/octet-stream", direct_passthrough=True)
     response.content_length = os.fstat(handle.fileno()).st_size
     return response

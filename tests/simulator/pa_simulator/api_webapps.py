@@ -96,7 +96,7 @@ def read_pyvenv_version(ctx, venv: str) -> str | None:
     values = {}
     for line in text.splitlines():
         if "=" in line:
-            key, _, value = line.partition("=")
+            key, value = line.split("=", 1)
             values[key.strip().lower()] = value.strip()
     raw = values.get("version_info") or values.get("version")
     if not raw:
@@ -274,7 +274,7 @@ def mapping_views(kind: str):
         return key, [item for item in ctx.sim.store.list(kind, ctx.username) if item["webapp"] == key]
 
     def find(ctx, domain, item_id):
-        _, found = items(ctx, domain)
+        found = items(ctx, domain)[1]
         wanted = errors.parse_id(item_id)
         for item in found:
             if item["id"] == wanted:
@@ -285,7 +285,7 @@ def mapping_views(kind: str):
         return [mapping_public(kind, item) for item in items(ctx, domain)[1]]
 
     def create_item(ctx, domain):
-        key, _ = items(ctx, domain)
+        key = items(ctx, domain)[0]
         data = validate(MAPPINGS[kind], parse_body())
         item = ctx.sim.store.insert(kind, ctx.username, {**data, "webapp": key})
         return mapping_public(kind, item), 201

@@ -39,7 +39,7 @@ def test_python_console_name_and_defaults(alice):
 
 
 def test_free_console_limit(bob):
-    for _ in range(2):
+    for _attempt in range(2):
         assert bob.post("consoles/", data={"executable": "bash"}).status_code == 201
     over = bob.post("consoles/", data={"executable": "bash"})
     assert over.status_code == 429 and over.json() == {"detail": "Console limit reached."}

@@ -111,7 +111,7 @@ def test_large_upload_is_streamed(alice):
     chunk = b"0123456789abcdef" * 65536  # 1 MiB
 
     def body():
-        for _ in range(24):
+        for _attempt in range(24):
             yield chunk
 
     # a multipart body generated on the fly (chunked transfer), like a streaming client

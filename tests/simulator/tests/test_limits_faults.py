@@ -25,7 +25,7 @@ def test_config_roundtrip_and_validation(server):
 
 def test_throttle_per_user_and_endpoint(alice, bob, server):
     rate(server, limit=3, period=2)
-    for _ in range(3):
+    for _attempt in range(3):
         assert alice.get("webapps/").status_code == 200
     throttled = alice.get("webapps/")
     assert throttled.status_code == 429
@@ -44,7 +44,7 @@ def test_throttle_per_user_and_endpoint(alice, bob, server):
 
 def test_unauthenticated_requests_are_not_throttled(server):
     rate(server, limit=1, period=60)
-    for _ in range(3):
+    for _attempt in range(3):
         assert requests.get(f"{server.url}/api/v0/user/alice/webapps/", timeout=10).status_code == 401
 
 
@@ -52,13 +52,13 @@ def test_send_input_has_its_own_limit(alice, server):
     rate(server, limit=2, period=30, send_input_limit=4)
     cid = alice.post("consoles/", json={"executable": "bash"}).json()["id"]
     server.admin("POST", f"accounts/alice/consoles/{cid}/start")
-    statuses = [alice.post(f"consoles/{cid}/send_input/", json={"input": "x"}).status_code for _ in range(5)]
+    statuses = [alice.post(f"consoles/{cid}/send_input/", json={"input": "x"}).status_code for _attempt in range(5)]
     assert statuses == [200, 200, 200, 200, 429]
 
 
 def test_rate_limit_off(server, alice):
     server.admin("PUT", "config", json={"rate_limit": {"enabled": False, "limit": 1}})
-    assert all(alice.get("cpu/").status_code == 200 for _ in range(5))
+    assert all(alice.get("cpu/").status_code == 200 for _attempt in range(5))
 
 
 def faults(server, *rules, seed=None):
@@ -83,7 +83,7 @@ def test_fault_statuses(alice, server, action, status):
 
 def test_scripted_sequence_and_method(alice, server):
     faults(server, {"endpoint": "webapps_list", "method": "GET", "after": 2, "count": 2, "action": "503"})
-    statuses = [alice.get("webapps/").status_code for _ in range(6)]
+    statuses = [alice.get("webapps/").status_code for _attempt in range(6)]
     assert statuses == [200, 200, 503, 503, 200, 200]
     assert alice.post("webapps/", data={}).status_code == 400  # POST not matched
     rules = server.admin("GET", "faults").json()["rules"]
@@ -93,9 +93,9 @@ def test_scripted_sequence_and_method(alice, server):
 
 def test_probability_is_seeded(alice, server):
     faults(server, {"endpoint": "*", "probability": 0.5, "action": "500"}, seed=7)
-    first = [alice.get("cpu/").status_code for _ in range(20)]
+    first = [alice.get("cpu/").status_code for _attempt in range(20)]
     faults(server, {"endpoint": "*", "probability": 0.5, "action": "500"}, seed=7)
-    second = [alice.get("cpu/").status_code for _ in range(20)]
+    second = [alice.get("cpu/").status_code for _attempt in range(20)]
     assert first == second and 500 in first and 200 in first
 
 

@@ -81,7 +81,7 @@ def test_ssl_custom_certificate(webapp):
 def test_ssl_form_post_and_errors(webapp):
     url = f"webapps/{DOMAIN}/ssl/"
     cert, key = make_test_certificate(DOMAIN, [DOMAIN])
-    _, other_key = make_test_certificate(DOMAIN, [DOMAIN])
+    other_key = make_test_certificate(DOMAIN, [DOMAIN])[1]
     assert webapp.post(url, data={"cert": cert, "private_key": key}).status_code == 200
     assert webapp.post(url, data={}).json() == {"cert": ["This field is required."], "private_key": ["This field is required."]}
     garbage = webapp.post(url, json={"cert": "nope", "private_key": "nope"})
