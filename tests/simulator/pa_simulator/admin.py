@@ -62,6 +62,12 @@ def update_account(username):
         for key, value in body.get("limits", {}).items():
             if key not in ctx.data["limits"]:
                 return _error(400, f"unknown limit {key}")
+            if key in ("mysql", "schedule_daily_only"):
+                valid = isinstance(value, bool)
+            else:
+                valid = value is None or _positive(value, True, allow_zero=True)
+            if not valid:
+                return _error(400, f"invalid value for {key}: {value!r}")
             ctx.data["limits"][key] = value
         if "cpu_usage_seconds" in body:
             ctx.data["cpu_usage_seconds"] = float(body["cpu_usage_seconds"])

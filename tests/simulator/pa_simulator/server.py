@@ -68,7 +68,13 @@ def main(argv=None) -> int:
         cert_path, key_path = ensure_server_cert(state_dir / "tls")
         ssl_context = (str(cert_path), str(key_path))
     handler = WSGIRequestHandler if args.verbose else QuietHandler
-    server = make_server(args.host, args.port, app, threaded=True, request_handler=handler, ssl_context=ssl_context)
+    try:
+        server = make_server(args.host, args.port, app, threaded=True, request_handler=handler, ssl_context=ssl_context)
+    except (OSError, SystemExit) as exc:  # werkzeug prints the reason and exits on bind errors
+        sys.stderr.write(f"pa_simulator: cannot listen on {args.host}:{args.port} ({exc})\n")
+        simulator.close()
+        return 2
+    simulator.remove_partial_uploads()
     scheme = "https" if args.tls else "http"
     host = args.host if ":" not in args.host else f"[{args.host}]"
     url = f"{scheme}://{host}:{server.server_port}"

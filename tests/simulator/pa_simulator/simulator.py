@@ -34,8 +34,6 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
         self.uploads_dir = self.state_dir / "uploads"
         self.files_root.mkdir(exist_ok=True)
         self.uploads_dir.mkdir(exist_ok=True)
-        for leftover in self.uploads_dir.iterdir():  # partial uploads of a previous run
-            leftover.unlink()
         self.store = Store(str(self.state_dir / "state.sqlite3"))
         self.log = RequestLog(str(self.state_dir / "requests.jsonl"))
         self._initial_rate = dict(rate_limit or {})
@@ -45,6 +43,11 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
         self.faults = FaultInjector()
         self.config_accounts = list(config_accounts or [])
         self.seed_config_accounts()
+
+    def remove_partial_uploads(self) -> None:
+        """Delete upload temp files a previous (killed) run left behind."""
+        for leftover in self.uploads_dir.iterdir():
+            leftover.unlink()
 
     def close(self) -> None:
         """Release the database and the log."""
