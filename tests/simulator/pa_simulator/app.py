@@ -15,6 +15,7 @@ from werkzeug.routing import BaseConverter
 from . import errors
 from .errors import APIError, json_response
 from .faults import NGINX_502, NGINX_503
+from .fields import preload_body
 from .simulator import Simulator, utcnow
 
 EXTENSION = "pa_simulator"
@@ -152,6 +153,8 @@ def make_view(name: str, handlers: dict, locked: bool):
         if handler is None:
             raise errors.method_not_allowed(request.method, allowed)
         if locked:
+            if method in ("POST", "PUT", "PATCH"):
+                preload_body()  # a slow client must not hold the lock
             with simulator.store.lock:
                 ctx = Account(simulator, simulator.store.account(username))
                 return _render(handler(ctx, **kwargs))

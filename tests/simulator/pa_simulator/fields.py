@@ -64,6 +64,14 @@ def _has_body() -> bool:
     return "chunked" in request.headers.get("Transfer-Encoding", "").lower()
 
 
+def preload_body() -> None:
+    """Read the request body now (without judging it), so that handlers parse it from memory or disk."""
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        request.form.get("")  # the first access parses (and streams files to disk)
+    elif _has_body():
+        request.get_data(cache=True)
+
+
 def parse_body() -> Body:
     """Parse the request body with DRF's default parsers (JSON, form, multipart)."""
     mimetype = request.mimetype

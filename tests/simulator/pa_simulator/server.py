@@ -16,7 +16,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from .app import create_app
 from .certs import ensure_server_cert
 from .config import ConfigError, load_accounts_file
-from .simulator import Simulator
+from .simulator import AccountExists, Simulator
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -58,7 +58,11 @@ def main(argv=None) -> int:
         return 2
     rate = {"enabled": not args.no_rate_limit, "limit": args.rate_limit, "period": args.rate_period,
             "send_input_limit": args.send_input_limit}
-    simulator = Simulator(state_dir, accounts, rate, args.latency_ms)
+    try:
+        simulator = Simulator(state_dir, accounts, rate, args.latency_ms)
+    except AccountExists as exc:
+        sys.stderr.write(f"pa_simulator: {args.config}: {exc}\n")
+        return 2
     app = create_app(simulator)
     if not args.verbose:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
