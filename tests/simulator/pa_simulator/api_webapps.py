@@ -174,7 +174,7 @@ def create_webapp(ctx):
         "enabled": True,
         "ssl": None,
     }
-    webapp = ctx.sim.store.insert("webapp", ctx.username, webapp, key=key, object_id=None)
+    webapp = ctx.sim.store.insert("webapp", ctx.username, webapp, key=key)
     ctx.fs.write_text(wsgi_file_path(domain), WSGI_TEMPLATE.format(domain=domain))
     for log in ("access", "error", "server"):
         path = f"/var/log/{key}.{log}.log"

@@ -267,8 +267,6 @@ def create_app(simulator: Simulator) -> Flask:
     app.json.sort_keys = False
     app.url_map.converters["rawpath"] = RawPathConverter
     app.url_map.strict_slashes = False
-    app.config["MAX_CONTENT_LENGTH"] = None
-    app.config["MAX_FORM_MEMORY_SIZE"] = FORM_MEMORY_LIMIT
     routes = Routes(app)
     for module in (api_webapps, api_websites, api_tasks, api_files, api_consoles, api_account):
         module.register(routes)

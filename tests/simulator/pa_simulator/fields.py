@@ -52,11 +52,6 @@ class Body:
     def __contains__(self, name: str) -> bool:
         return self.lookup(name)[0]
 
-    def get(self, name: str, default=None):
-        """The raw value of a key, or ``default``."""
-        present, value = self.lookup(name)
-        return value if present else default
-
 
 def _has_body() -> bool:
     if request.content_length:
@@ -243,15 +238,10 @@ def validate(fields: dict, body: Body, partial: bool = False) -> dict:
     return out
 
 
-def query_param(name: str) -> str | None:
-    """A query-string parameter (last value wins)."""
-    values = request.args.getlist(name)
-    return values[-1] if values else None
-
-
 def require_query_param(name: str) -> str:
-    """A required query parameter; 400 in DRF's field-list shape when absent."""
-    value = query_param(name)
-    if value is None or value == "":
+    """A required query-string parameter (the last value wins); 400 in DRF's field-list shape when absent."""
+    values = request.args.getlist(name)
+    value = values[-1] if values else ""
+    if value == "":
         raise APIError(400, {name: [REQUIRED]})
     return value

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import posixpath
-import shutil
 from pathlib import Path
 
 SEED_FILES = {
@@ -66,10 +65,6 @@ class AccountFS:
                 target = home / name
                 if not target.exists():
                     target.write_text(content, encoding="utf-8")
-
-    def remove(self) -> None:
-        """Delete the whole tree."""
-        shutil.rmtree(self.base, ignore_errors=True)
 
     def root_of(self, vpath: str) -> str | None:
         """The allowed root containing a normalised path, or None."""
