@@ -16,7 +16,7 @@ description:
     reads the three default Python version endpoints (three requests); C(mysql_databases) reads
     C(databases/mysql/) (one request).
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   gather:
     description:

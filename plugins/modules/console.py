@@ -13,20 +13,20 @@ version_added: 0.1.0
 description:
   - Make sure a console exists (or does not), through the C(consoles/) endpoints, and optionally type input into it.
   - A console is found by O(id) when given, else by O(executable) and O(working_directory) (its natural key).
-    Two consoles with the same executable and working directory make the module fail and list their ids:
+    Two consoles with the same executable and working directory make the module fail and list their ids;
     give O(id) to choose one.
   - PythonAnywhere has no endpoint to change a console. When O(arguments) (or, with O(id), O(executable) or
-    O(working_directory)) differs from the console's, the console is killed and a new one is created: the result
+    O(working_directory)) differs from the console's, the console is killed and a new one is created; the result
     says C(replaced), and the new console has a new id.
-  - B(What is idempotent:) O(state=present) and O(state=absent) (a second run finds the console, or its absence,
-    and sends no write request). B(What is not:) O(input) is typed every time the task runs, and the task then
+  - O(state=present) and O(state=absent) are idempotent (a second run finds the console, or its absence,
+    and sends no write request). O(input) is not, since it is typed every time the task runs, and the task then
     reports C(changed).
   - B(A new console is not running.) Creating a console through the API only records it; PythonAnywhere starts its
     process the first time someone opens it in a browser. Until then PythonAnywhere refuses input (HTTP 412), and
     the module fails with the address to open. Open it once, then run the task again. A started console keeps
     running until it is killed or PythonAnywhere restarts its server.
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   state:
     description:

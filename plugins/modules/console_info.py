@@ -14,10 +14,10 @@ description:
   - Return the consoles of the account (C(consoles/)), one console (C(consoles/{id}/)), or the consoles other users
     share with the account (C(consoles/shared_with_you/)), in the shape M(pythonanywhere.pythonanywhere.console)
     returns them.
-  - With O(output=true), also the last few hundred characters the console shows (C(get_latest_output/)): raw
+  - With O(output=true), also the last few hundred characters the console shows (C(get_latest_output/)), as raw
     terminal text with C(\r\n) line ends and ANSI escape sequences.
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   id:
     description:

@@ -20,12 +20,12 @@ description:
     anything is changed; a version the image does not offer fails, naming the option and the versions allowed.
   - The versions of web apps are set per web app with M(pythonanywhere.pythonanywhere.webapp), not here.
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   default:
     description:
       - The version the C(python) command starts in consoles, scheduled and always-on tasks, for example V(3.13).
-      - Quote it in YAML (V("3.10")): unquoted, C(3.10) is the number C(3.1).
+      - Quote it in YAML (V("3.10")), since an unquoted C(3.10) is the number C(3.1).
       - On the C(glastonbury) system image PythonAnywhere only offers V(2.7) here.
     type: str
   default_python3:

@@ -17,7 +17,7 @@ description:
   - Sends three GET requests, one per setting.
   - M(pythonanywhere.pythonanywhere.account_info) returns the same data together with other account readings.
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options: {}
 extends_documentation_fragment:
   - pythonanywhere.pythonanywhere.connection

@@ -14,9 +14,10 @@ description:
   - Make sure a user is no longer a student of the account (the teacher), through the C(students/) endpoints.
   - PythonAnywhere's API can list and remove students but cannot add one; a student adds a teacher from their own
     C(Account) page, C(Teacher) tab. So the only state this module manages is O(state=absent).
-  - Idempotent: the module reads the list of students (one GET) and sends a DELETE only when the user is in it.
+  - The module reads the list of students (one GET) and sends a DELETE only when the user is in it, so a second run
+    sends no write request.
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   name:
     description:

@@ -13,7 +13,7 @@ version_added: 0.1.0
 description:
   - Return the users who have added the account as their teacher, with one GET of C(students/).
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   name:
     description:

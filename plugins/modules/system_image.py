@@ -17,7 +17,7 @@ description:
   - The image asked for is checked against the images the server offers this account before anything is
     changed; an image it does not offer fails, naming the images allowed.
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   system_image:
     description:

@@ -14,7 +14,7 @@ description:
   - Return the account's system image and the images the server offers it, with one GET of C(system_image/),
     in the shape M(pythonanywhere.pythonanywhere.system_image) returns them.
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options: {}
 extends_documentation_fragment:
   - pythonanywhere.pythonanywhere.connection
