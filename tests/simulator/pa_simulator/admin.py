@@ -12,7 +12,7 @@ from .app import Account, sim
 from .config import ConfigError
 from .faults import FaultConfigError
 from .filesystem import normalise
-from .simulator import AccountExists
+from .simulator import AccountExists, utcnow
 
 blueprint = Blueprint("admin", __name__)
 
@@ -170,6 +170,28 @@ def add_output(username, console_id):
         append_output(console, str(_json_body().get("output", "")))
         sim().store.update("console", console)
         return jsonify({"output": console["output"]})
+
+
+@blueprint.route("/accounts/<username>/schedule/<int:task_id>/run", methods=["POST"])
+def run_task(username, task_id):
+    """Pretend a scheduled task ran: append ``output`` and PA's completion line to its log.
+
+    Body: ``{"output": "text", "return_code": 0, "seconds": 1}`` (all optional).  Nothing is executed.
+    """
+    body = _json_body()
+    with sim().store.lock:
+        if sim().store.get("schedule", task_id, username) is None:
+            return _error(404, "no such task")
+        fs = sim().fs(username)
+        path = f"/var/log/schedule-log-{task_id}.log"
+        stamp = utcnow().strftime("%Y-%m-%d %H:%M:%S")
+        line = (f"{stamp} -- Completed task, took {float(body.get('seconds', 1)):.2f} seconds, "
+                f"return code was {int(body.get('return_code', 0))}.\n")
+        output = str(body.get("output", ""))
+        if output and not output.endswith("\n"):
+            output += "\n"
+        fs.write_text(path, (fs.read_text(path) or "") + output + line)
+        return jsonify({"logfile": path})
 
 
 @blueprint.route("/accounts/<username>/domains/<domain>/cname", methods=["POST"])

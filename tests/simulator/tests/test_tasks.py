@@ -95,3 +95,13 @@ def test_always_on_paid_only_and_quota(bob, alice):
         assert alice.post("always_on/", json={"command": f"x{i}"}).status_code == 201
     over = alice.post("always_on/", json={"command": "x"})
     assert over.status_code == 403 and "maximum number of always-on tasks" in over.json()["detail"]
+
+
+def test_admin_can_simulate_a_task_run(alice, server):
+    task = alice.post("schedule/", json={"command": "echo hi", "interval": "hourly", "minute": 1}).json()
+    path = f"/var/log/schedule-log-{task['id']}.log"
+    run = server.admin("POST", f"accounts/alice/schedule/{task['id']}/run", json={"output": "hi", "return_code": 3})
+    assert run.status_code == 200 and run.json() == {"logfile": path}
+    log = alice.get("files/path" + path).text.splitlines()
+    assert log[0] == "hi" and log[1].endswith("-- Completed task, took 1.00 seconds, return code was 3.")
+    assert server.admin("POST", "accounts/alice/schedule/1/run").status_code == 404
