@@ -130,20 +130,29 @@ class HashingSink:
 
 class HashingReader:
     """The body of one upload attempt: a local file (or bytes) read in chunks by the multipart encoder,
-    hashed on the way. ``len`` tells the encoder the size, so requests sends a Content-Length and streams."""
+    hashed on the way. ``len`` (what is left to read, as requests-toolbelt expects) lets the encoder tell
+    its total size, so requests sends a Content-Length and streams the body."""
 
     def __init__(self, source=None, content=None):
         if source is not None:
             self._stream = open(source, 'rb')
-            self.len = os.fstat(self._stream.fileno()).st_size
+            self._size = os.fstat(self._stream.fileno()).st_size
         else:
             self._stream = io.BytesIO(content)
-            self.len = len(content)
+            self._size = len(content)
+        self._read = 0
         self._digest = hashlib.sha256()
 
+    @property
+    def len(self):
+        return max(0, self._size - self._read)
+
     def read(self, size=-1):
-        chunk = self._stream.read(size)
+        chunk = self._stream.read(size if size is not None else -1)
+        self._read += len(chunk)
         self._digest.update(chunk)
+        if not chunk:
+            self._size = self._read  # the file shrank while it was read: end here
         return chunk
 
     def close(self):
