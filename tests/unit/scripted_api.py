@@ -68,6 +68,9 @@ class ScriptedSession:
         parts = urlsplit(url)
         call = {'method': method, 'path': parts.path, 'query': dict(parse_qsl(parts.query)),
                 'json': kwargs.get('json'), 'data': kwargs.get('data'), 'headers': dict(self.headers), 'kwargs': kwargs}
+        data = kwargs.get('data')
+        if hasattr(data, 'read'):  # a streamed body (file upload): read it as the wire would, in blocks
+            call['streamed'] = b''.join(iter(lambda: data.read(8192), b''))
         self.calls.append(call)
         assert self.expected, 'unexpected request %s %s' % (method, parts.path)
         step = self.expected.pop(0)
