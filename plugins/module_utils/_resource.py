@@ -227,6 +227,16 @@ class Resource:
                 return matches[0]
         return None
 
+    def info(self, one):
+        """What an ``_info`` module returns: the object the parameters find (a list of one, or an empty list) when
+        ``one``, else every object of the list endpoint; public projections, without secrets."""
+        if one:
+            found = self.find()
+            remotes = [found] if found is not None else []
+        else:
+            remotes = self.list_remote()
+        return [self.public(self.project(remote)) for remote in remotes]
+
     # --- comparing --------------------------------------------------------------------------------
     def changes(self, current, desired):
         """Parameters whose desired value differs from the server's (write-only ones never do)."""
