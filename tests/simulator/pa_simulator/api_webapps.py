@@ -62,6 +62,23 @@ def domain_taken(ctx, domain: str) -> bool:
     return ctx.sim.store.by_key("webapp", key) is not None or ctx.sim.store.by_key("domain", key) is not None
 
 
+DUPLICATE_DOMAIN = "domain with this domain name already exists."
+
+
+def check_domain_name(name: str) -> None:
+    """Letters, digits, ``-`` and ``.`` only."""
+    if not all(c.isalnum() or c in "-." for c in name):
+        raise errors.field_error("domain_name", "Enter a valid domain name.")
+
+
+def ensure_logs(ctx, domain: str) -> None:
+    """Create the domain's empty access/error/server logs in /var/log when missing."""
+    for kind in ("access", "error", "server"):
+        path = f"/var/log/{domain.lower()}.{kind}.log"
+        if ctx.fs.read_text(path) is None:
+            ctx.fs.write_text(path, "")
+
+
 def webapps_in_use(ctx) -> int:
     """Web apps counting against the quota: v0 web apps and v1 (website) web apps."""
     return len(ctx.sim.store.list("webapp", ctx.username)) + len(ctx.sim.store.list("v1webapp", ctx.username))
@@ -146,13 +163,12 @@ def create_webapp(ctx):
     }
     data = validate(fields, parse_body())
     domain = data["domain_name"]
-    if not all(c.isalnum() or c in "-." for c in domain):
-        raise errors.field_error("domain_name", "Enter a valid domain name.")
+    check_domain_name(domain)
     key = domain.lower()
     if ctx.sim.store.by_key("domain", key) is not None:
         raise errors.permission_denied()  # a v1 (non-uWSGI) website already uses this domain
     if domain_taken(ctx, domain):
-        raise errors.field_error("domain_name", "domain with this domain name already exists.")
+        raise errors.field_error("domain_name", DUPLICATE_DOMAIN)
     quota = ctx.limits["webapp_quota"]
     if quota is not None and webapps_in_use(ctx) >= quota:
         raise errors.APIError(400, {"error_message": quota_message(quota)})
@@ -176,10 +192,7 @@ def create_webapp(ctx):
     }
     webapp = ctx.sim.store.insert("webapp", ctx.username, webapp, key=key)
     ctx.fs.write_text(wsgi_file_path(domain), WSGI_TEMPLATE.format(domain=domain))
-    for log in ("access", "error", "server"):
-        path = f"/var/log/{key}.{log}.log"
-        if ctx.fs.read_text(path) is None:
-            ctx.fs.write_text(path, "")
+    ensure_logs(ctx, domain)
     return public(webapp), 201
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from . import errors
-from .api_webapps import count_reload, domain_taken, quota_message, ssl_views, webapps_in_use
+from .api_webapps import (DUPLICATE_DOMAIN, check_domain_name, count_reload, domain_taken, ensure_logs, quota_message, ssl_views,
+                          webapps_in_use)
 from .config import is_pa_subdomain, pa_domain_suffix
 from .fields import BooleanField, CharField, Field, FieldError, NestedField, parse_body, validate
-
-DUPLICATE = "domain with this domain name already exists."
 
 
 class WebappRefField(Field):
@@ -91,17 +90,17 @@ def delete_domain_record(ctx, domain: dict) -> None:
         ctx.sim.store.delete("v1webapp", webapp_id)
 
 
-def new_domain(ctx, name: str, enabled: bool, webapp_id) -> dict:
-    """Store a domain after the uniqueness check."""
+def check_new_domain(ctx, name: str) -> None:
+    """A new domain needs a valid name that no account uses yet."""
+    check_domain_name(name)
     if domain_taken(ctx, name):
-        raise errors.field_error("domain_name", DUPLICATE)
+        raise errors.field_error("domain_name", DUPLICATE_DOMAIN)
+
+
+def new_domain(ctx, name: str, enabled: bool, webapp_id, domain_id: int | None = None) -> dict:
+    """Store a domain."""
     record = {"domain_name": name, "enabled": enabled, "webapp": webapp_id, "ssl": None}
-    return ctx.sim.store.insert("domain", ctx.username, record, key=name.lower())
-
-
-def _check_domain_name(name: str) -> None:
-    if not all(c.isalnum() or c in "-." for c in name):
-        raise errors.field_error("domain_name", "Enter a valid domain name.")
+    return ctx.sim.store.insert("domain", ctx.username, record, key=name.lower(), object_id=domain_id)
 
 
 # websites -------------------------------------------------------------------
@@ -120,20 +119,15 @@ def create_website(ctx):
         "webapp": NestedField({"command": CharField()}),
     }
     data = validate(fields, parse_body())
-    _check_domain_name(data["domain_name"])
-    if domain_taken(ctx, data["domain_name"]):
-        raise errors.field_error("domain_name", DUPLICATE)
+    name = data["domain_name"]
+    check_new_domain(ctx, name)
     quota = ctx.limits["webapp_quota"]
     if quota is not None and webapps_in_use(ctx) >= quota:
         raise errors.non_field_error(quota_message(quota))
     domain_id = ctx.sim.store.next_id("domain")
     webapp = ctx.sim.store.insert("v1webapp", ctx.username, {"command": data["webapp"]["command"]})
-    record = {"domain_name": data["domain_name"], "enabled": data["enabled"], "webapp": webapp["id"], "ssl": None}
-    record = ctx.sim.store.insert("domain", ctx.username, record, key=data["domain_name"].lower(), object_id=domain_id)
-    for kind in ("access", "error", "server"):
-        path = f"/var/log/{data['domain_name'].lower()}.{kind}.log"
-        if ctx.fs.read_text(path) is None:
-            ctx.fs.write_text(path, "")
+    record = new_domain(ctx, name, data["enabled"], webapp["id"], domain_id)
+    ensure_logs(ctx, name)
     return website_public(ctx, record), 201
 
 
@@ -179,7 +173,7 @@ def create_domain(ctx):
         "webapp": WebappRefField(ctx.sim.store, ctx.username),
     }
     data = validate(fields, parse_body())
-    _check_domain_name(data["domain_name"])
+    check_new_domain(ctx, data["domain_name"])
     record = new_domain(ctx, data["domain_name"], data["enabled"], data.get("webapp"))
     return domain_public(ctx, record), 201
 
