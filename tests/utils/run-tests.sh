@@ -137,9 +137,72 @@ prepare_integration() {
     start_simulator && write_integration_config
 }
 
+split_targets() {
+    # split_targets JOBS TARGET... -> JOBS lines of targets, balanced by the size of their tasks.
+    python - "$@" <<'PY'
+import pathlib
+import sys
+
+jobs, targets = int(sys.argv[1]), sys.argv[2:]
+root = pathlib.Path('tests/integration/targets')
+
+
+def weight(name):
+    return sum(len(p.read_text(errors='replace').splitlines()) for p in (root / name).rglob('*.yml')) or 1
+
+
+groups = [[0, []] for _ in range(jobs)]
+for name in sorted(targets, key=weight, reverse=True):
+    group = min(groups, key=lambda g: g[0])
+    group[0] += weight(name)
+    group[1].append(name)
+for _, names in groups:
+    if names:
+        print(' '.join(sorted(names)))
+PY
+}
+
 stage_integration() {
-    echo "targets: $(list_integration_targets | tr '\n' ' ')"
-    ansible-test integration "${ANSIBLE_TEST_ARGS[@]}" --continue-on-error
+    # Targets run in PA_INTEGRATION_JOBS parallel ansible-test processes (default 2: the machine
+    # has 2 cores), each in its own copy of the collection (ansible-test writes its inventory and
+    # venv into the collection), all against the one simulator: every target has its own account.
+    local jobs targets=() groups=() pids=() i rc=0 dir
+    mapfile -t targets < <(list_integration_targets)
+    jobs="${PA_INTEGRATION_JOBS:-2}"
+    [ "${jobs}" -le "${#targets[@]}" ] || jobs="${#targets[@]}"
+    echo "targets: ${targets[*]}"
+    if [ "${jobs}" -le 1 ]; then
+        ansible-test integration "${ANSIBLE_TEST_ARGS[@]}" --continue-on-error "${targets[@]}"
+        return
+    fi
+    mapfile -t groups < <(split_targets "${jobs}" "${targets[@]}")
+    for i in "${!groups[@]}"; do
+        dir="${PA_RUN_DIR}/integration-${i}/ansible_collections/pythonanywhere/pythonanywhere"
+        mkdir -p "$(dirname "${dir}")"
+        cp -a "${PA_COLLECTION_DIR}" "${dir}"
+        echo "job ${i}: ${groups[i]} (log: ${PA_RUN_DIR}/integration-${i}.log)"
+        # shellcheck disable=SC2086  # a group is a space-separated list of target names
+        (cd "${dir}" && exec ansible-test integration "${ANSIBLE_TEST_ARGS[@]}" --continue-on-error ${groups[i]}) \
+            >"${PA_RUN_DIR}/integration-${i}.log" 2>&1 &
+        pids+=("$!")
+    done
+    for i in "${!pids[@]}"; do
+        if wait "${pids[i]}"; then
+            groups[i]="PASS ${groups[i]}"
+        else
+            groups[i]="FAIL ${groups[i]}"
+            rc=1
+        fi
+    done
+    for i in "${!groups[@]}"; do
+        printf '\n---------- integration job %s: %s ----------\n' "${i}" "${groups[i]}"
+        cat "${PA_RUN_DIR}/integration-${i}.log"
+    done
+    printf '\n'
+    for i in "${!groups[@]}"; do
+        printf 'integration job %s: %s\n' "${i}" "${groups[i]}"
+    done
+    return "${rc}"
 }
 
 stage_lint() {
