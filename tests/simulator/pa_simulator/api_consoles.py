@@ -51,14 +51,6 @@ def console_public(ctx, console: dict) -> dict:
     }
 
 
-def find_console(ctx, console_id: str) -> dict:
-    """One of the caller's consoles, or 404."""
-    console = ctx.sim.store.get("console", errors.parse_id(console_id), ctx.username)
-    if console is None:
-        raise errors.not_found()
-    return console
-
-
 def append_output(console: dict, text: str) -> None:
     """Add terminal output (kept bounded)."""
     console["output"] = (console.get("output", "") + text)[-BUFFER_CHARS:]
@@ -88,19 +80,19 @@ def create_console(ctx):
 
 def get_console(ctx, console_id):
     """GET consoles/{id}/."""
-    return console_public(ctx, find_console(ctx, console_id))
+    return console_public(ctx, ctx.owned("console", console_id))
 
 
 def delete_console(ctx, console_id):
     """DELETE consoles/{id}/: kill it, 204."""
-    console = find_console(ctx, console_id)
+    console = ctx.owned("console", console_id)
     ctx.sim.store.delete("console", console["id"])
     return None, 204
 
 
 def latest_output(ctx, console_id):
     """GET consoles/{id}/get_latest_output/: the last ~500 characters; 412 until started."""
-    console = find_console(ctx, console_id)
+    console = ctx.owned("console", console_id)
     if not console["started"]:
         return {"error": NOT_STARTED}, 412
     return {"output": console["output"][-OUTPUT_CHARS:]}
@@ -111,7 +103,7 @@ def send_input(ctx, console_id):
 
     The simulator runs nothing: it echoes the input, with a prompt after each newline.
     """
-    console = find_console(ctx, console_id)
+    console = ctx.owned("console", console_id)
     if not console["started"]:
         return {"error": NOT_STARTED}, 412
     text = validate({"input": RawCharField()}, parse_body())["input"]

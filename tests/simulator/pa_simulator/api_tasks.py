@@ -68,14 +68,6 @@ def check_task(ctx, task: dict) -> None:
         raise errors.permission_denied("Hourly tasks are only available to paid accounts.")
 
 
-def find_task(ctx, task_id: str) -> dict:
-    """One of the caller's tasks, or 404."""
-    task = ctx.sim.store.get("schedule", errors.parse_id(task_id), ctx.username)
-    if task is None:
-        raise errors.not_found()
-    return task
-
-
 def list_tasks(ctx):
     """GET schedule/."""
     return [task_public(ctx, task) for task in ctx.sim.store.list("schedule", ctx.username)]
@@ -99,11 +91,11 @@ def create_task(ctx):
 
 def get_task(ctx, task_id):
     """GET schedule/{id}/."""
-    return task_public(ctx, find_task(ctx, task_id))
+    return task_public(ctx, ctx.owned("schedule", task_id))
 
 
 def _update_task(ctx, task_id, partial: bool):
-    task = find_task(ctx, task_id)
+    task = ctx.owned("schedule", task_id)
     data = validate(SCHEDULE_FIELDS, parse_body(), partial=partial)
     if not partial:
         data.setdefault("hour", None)
@@ -125,7 +117,7 @@ def patch_task(ctx, task_id):
 
 def delete_task(ctx, task_id):
     """DELETE schedule/{id}/: 204."""
-    task = find_task(ctx, task_id)
+    task = ctx.owned("schedule", task_id)
     ctx.sim.store.delete("schedule", task["id"])
     return None, 204
 
@@ -142,14 +134,6 @@ def always_on_public(ctx, task: dict) -> dict:
         "description": task["description"],
         "enabled": task["enabled"],
     }
-
-
-def find_always_on(ctx, task_id: str) -> dict:
-    """One of the caller's always-on tasks, or 404."""
-    task = ctx.sim.store.get("always_on", errors.parse_id(task_id), ctx.username)
-    if task is None:
-        raise errors.not_found()
-    return task
 
 
 def list_always_on(ctx):
@@ -172,11 +156,11 @@ def create_always_on(ctx):
 
 def get_always_on(ctx, task_id):
     """GET always_on/{id}/."""
-    return always_on_public(ctx, find_always_on(ctx, task_id))
+    return always_on_public(ctx, ctx.owned("always_on", task_id))
 
 
 def _update_always_on(ctx, task_id, partial: bool):
-    task = find_always_on(ctx, task_id)
+    task = ctx.owned("always_on", task_id)
     task.update(validate(ALWAYS_ON_FIELDS, parse_body(), partial=partial))
     task["state"] = "running" if task["enabled"] else "stopped"
     ctx.sim.store.update("always_on", task)
@@ -195,14 +179,14 @@ def patch_always_on(ctx, task_id):
 
 def delete_always_on(ctx, task_id):
     """DELETE always_on/{id}/: stop and delete, 204."""
-    task = find_always_on(ctx, task_id)
+    task = ctx.owned("always_on", task_id)
     ctx.sim.store.delete("always_on", task["id"])
     return None, 204
 
 
 def restart_always_on(ctx, task_id):
     """POST always_on/{id}/restart/: 200 with the task."""
-    task = find_always_on(ctx, task_id)
+    task = ctx.owned("always_on", task_id)
     task["restarts"] = task.get("restarts", 0) + 1
     if task["enabled"]:
         task["state"] = "running"

@@ -282,23 +282,22 @@ def mapping_public(kind: str, item: dict) -> dict:
 def mapping_views(kind: str):
     """List/create and detail handlers for static files or static headers."""
 
-    def items(ctx, domain):
-        key = find_webapp(ctx, domain)["domain_name"].lower()
-        return key, [item for item in ctx.sim.store.list(kind, ctx.username) if item["webapp"] == key]
+    def webapp_key(ctx, domain):
+        return find_webapp(ctx, domain)["domain_name"].lower()
 
     def find(ctx, domain, item_id):
-        found = items(ctx, domain)[1]
-        wanted = errors.parse_id(item_id)
-        for item in found:
-            if item["id"] == wanted:
-                return item
-        raise errors.not_found()
+        key = webapp_key(ctx, domain)
+        item = ctx.owned(kind, item_id)
+        if item["webapp"] != key:
+            raise errors.not_found()
+        return item
 
     def list_items(ctx, domain):
-        return [mapping_public(kind, item) for item in items(ctx, domain)[1]]
+        key = webapp_key(ctx, domain)
+        return [mapping_public(kind, item) for item in ctx.sim.store.list(kind, ctx.username) if item["webapp"] == key]
 
     def create_item(ctx, domain):
-        key = items(ctx, domain)[0]
+        key = webapp_key(ctx, domain)
         data = validate(MAPPINGS[kind], parse_body())
         item = ctx.sim.store.insert(kind, ctx.username, {**data, "webapp": key})
         return mapping_public(kind, item), 201

@@ -70,6 +70,13 @@ class Account:
         """Write the account back."""
         self.sim.store.save_account(self.data)
 
+    def owned(self, kind: str, raw_id: str) -> dict:
+        """The account's object of ``kind`` with the id from the URL, or 404."""
+        found = self.sim.store.get(kind, errors.parse_id(raw_id), self.username)
+        if found is None:
+            raise errors.not_found()
+        return found
+
 
 def authenticate(simulator: Simulator) -> dict:
     """DRF TokenAuthentication: the account of ``Authorization: Token <t>``, or 401."""
