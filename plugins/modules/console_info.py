@@ -108,15 +108,12 @@ def main():
             module.fail_json(msg='id cannot be combined with shared_with_you=true')
         console.validate_id()
         if module.params['shared_with_you']:
-            remotes = console.shared_with_you()
-        elif console_id is not None:
-            found = console.find()
-            remotes = [found] if found is not None else []
+            consoles = [console.public(console.project(remote)) for remote in console.shared_with_you()]
         else:
-            remotes = console.list_remote()
-        result = dict(changed=False, consoles=[console.public(console.project(remote)) for remote in remotes])
+            consoles = console.info(one=console_id is not None)
+        result = dict(changed=False, consoles=consoles)
         if module.params['output']:
-            result['output'] = console.latest_output(remotes[0]) if remotes else None
+            result['output'] = console.latest_output(consoles[0]) if consoles else None
         module.exit_json(**result)
 
     module.run(run)

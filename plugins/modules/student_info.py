@@ -65,12 +65,7 @@ def main():
     def run():
         student = Student(module)
         student.validate()
-        if module.params['name'] is not None:
-            found = student.find()
-            remotes = [found] if found is not None else []
-        else:
-            remotes = student.list_remote()
-        module.exit_json(changed=False, students=[student.public(student.project(remote)) for remote in remotes])
+        module.exit_json(changed=False, students=student.info(one=module.params['name'] is not None))
 
     module.run(run)
 
