@@ -80,14 +80,10 @@ class Task(Resource):
     def select(self):
         """For the _info modules: the task with ``id``, else every task with the description and command given."""
         if self.params.get('id') is not None:
-            found = self.find()
-            remotes = [found] if found is not None else []
-        else:
-            description, command = self.key_values()
-            remotes = [item for item in self.list_remote()
-                       if (description is None or _strip(item['description']) == description)
-                       and (command is None or _strip(item.get('command')) == command)]
-        return [self.public(self.project(remote)) for remote in remotes]
+            return self.info(True)
+        description, command = self.key_values()
+        return [task for task in self.info(False)
+                if description in (None, task['description']) and command in (None, task['command'])]
 
     def plan_error(self, exc, action):
         """A 403 from PA about the plan or the quota, as a message that says what to do."""

@@ -22,7 +22,7 @@ description:
     If several tasks match, the module fails and lists their ids; give O(id) or distinct descriptions.
   - A change of command (for a task found by id or description), description or O(enabled) updates the task in place.
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   state:
     description:

@@ -23,7 +23,7 @@ description:
   - A change of time, interval, command (for a task found by id or description), description or O(enabled)
     updates the task in place; its id and log file stay the same.
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   state:
     description:

@@ -14,7 +14,7 @@ description:
   - Return the scheduled tasks of the account, all of them or those that match the options given, in the
     shape M(pythonanywhere.pythonanywhere.scheduled_task) returns them.
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   id:
     description:

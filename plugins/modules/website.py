@@ -22,7 +22,7 @@ description:
     down for the moment in between. The diff shows the old and new command, and the result says
     C(replaced=true).
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   state:
     description:

@@ -15,7 +15,7 @@ description:
     M(pythonanywhere.pythonanywhere.website) returns them (the command as C(command)).
   - WSGI web apps are read with M(pythonanywhere.pythonanywhere.webapp_info).
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   domain_name:
     description:
@@ -78,14 +78,8 @@ def main():
     module = PythonAnywhereModule(argument_spec=dict(domain_name=dict(type='str')))
 
     def run():
-        one = module.params['domain_name']
-        website = Website(module)
-        if one:
-            found = website.find()
-            remotes = [found] if found is not None else []
-        else:
-            remotes = website.list_remote()
-        module.exit_json(changed=False, websites=[website.public(website.project(remote)) for remote in remotes])
+        one = bool(module.params['domain_name'])  # read before Website() fills in the default domain
+        module.exit_json(changed=False, websites=Website(module).info(one))
 
     module.run(run)
 
