@@ -62,10 +62,6 @@ class AccountSettings(Resource):
     def read_one(self, param):
         setting = self.settings[param]
         body = self.client.get_json(setting.path)
-        return self.checked(param, body)
-
-    def checked(self, param, body):
-        setting = self.settings[param]
         if not isinstance(body, dict) or setting.value_key not in body:
             raise ResourceError('PythonAnywhere answered %s without %s: %r' % (
                 self.client.path_for(setting.path), setting.value_key, body))
@@ -81,12 +77,11 @@ class AccountSettings(Resource):
         return dict((param, self.fields[param].norm(remote[param][setting.value_key]))
                     for param, setting in self.settings.items())
 
-    def available(self, remote=None):
+    def available(self):
         """``{param: [allowed values]}`` as the server listed them (normalised); None for a missing list."""
-        remote = self.remote if remote is None else remote
         result = {}
         for param, setting in self.settings.items():
-            values = remote[param].get(setting.available_key)
+            values = self.remote[param].get(setting.available_key)
             if isinstance(values, list):
                 values = [self.fields[param].norm(value) for value in values]
             result[param] = values
@@ -120,7 +115,7 @@ class AccountSettings(Resource):
                 continue
             if not value.strip():
                 raise ResourceError('%s must not be empty' % param)
-            if SETTINGS[param].normalize is dotted_python_version and not PYTHON_VERSION.match(value.strip()):
+            if SETTINGS[param].what == 'versions' and not PYTHON_VERSION.match(value.strip()):
                 raise ResourceError('%s must be a Python version such as 3.13, got %r' % (param, value))
 
     def validate_target(self, current, desired):
@@ -142,7 +137,7 @@ class AccountSettings(Resource):
 
     # --- writing ----------------------------------------------------------------------------------
     def update(self, remote, changes):
-        """One PATCH per changed setting, in the order of :data:`SETTINGS`; the PATCH answers the new state."""
+        """One PATCH per changed setting, in the order the settings were given; the PATCH answers the new state."""
         remote = dict(remote)
         for param in self.settings:
             if param not in changes:

@@ -35,10 +35,10 @@ EXAMPLES = r'''
     api_token: "{{ vault_pythonanywhere_token }}"
   register: versions
 
-- name: Fail when python3 does not start 3.13
+- name: Fail when python3 does not start 3.12
   ansible.builtin.assert:
     that:
-      - versions.python_versions.default_python3 == "3.13"
+      - versions.python_versions.default_python3 == "3.12"
 '''
 
 RETURN = r'''
