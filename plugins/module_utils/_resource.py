@@ -347,6 +347,22 @@ class Resource:
                                 % (self.name, self.id_param, self.params[self.id_param], self.id_param))
         return self.ensure_present(remote, current)
 
+    def ensure_and_act(self, state, action_state, flag, action):
+        """:meth:`ensure` for a module with an action state (``reloaded``, ``restarted``).
+
+        ``state`` ``present`` or ``absent`` is :meth:`ensure`; ``action_state`` applies the parameters like
+        ``present``, then calls ``action(obj)`` with the object as the module returns it, except in check mode.
+        ``result[flag]`` says whether the action ran (or would run, in check mode); when it did, the task is
+        changed: the action always runs when asked, as a handler expects.
+        """
+        result = self.ensure('absent' if state == 'absent' else 'present')
+        result[flag] = False
+        if state == action_state:
+            if not self.check_mode:
+                action(result[self.return_key])
+            result['changed'] = result[flag] = True
+        return result
+
     def ensure_absent(self, remote, current):
         if remote is not None and not self.check_mode:
             self.delete(remote)
