@@ -179,5 +179,6 @@ class AlwaysOnTask(Task):
     quota_advice = ('Delete an always-on task you no longer need (state=absent), or raise the limit of the account '
                     'on its Account page.')
 
-    def restart(self, remote):
-        self.client.post('always_on/{id}/restart/', params=self.item_params(remote))
+    def restart(self, task):
+        """Restart the task's command (``task``: the object as the module returns it)."""
+        self.client.post('always_on/{id}/restart/', params=self.item_params(task))

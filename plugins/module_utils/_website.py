@@ -92,5 +92,6 @@ class Website(Resource):
             predicted['enabled'] = True
         return predicted
 
-    def reload(self, domain_name):
-        self.client.post('websites/{domain_name}/reload/', params={'domain_name': domain_name})
+    def reload(self, website):
+        """Restart the website's command (``website``: the object as the module returns it)."""
+        self.client.post('websites/{domain_name}/reload/', params=self.item_params(website))

@@ -148,14 +148,7 @@ def main():
 
     def run():
         task = AlwaysOnTask(module)
-        state = module.params['state']
-        result = task.ensure('absent' if state == 'absent' else 'present')
-        result['restarted'] = False
-        if state == 'restarted':
-            if not module.check_mode:
-                task.restart(result['always_on_task'])
-            result['changed'] = result['restarted'] = True
-        module.exit_json(**result)
+        module.exit_json(**task.ensure_and_act(module.params['state'], 'restarted', 'restarted', task.restart))
 
     module.run(run)
 

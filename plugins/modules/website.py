@@ -160,14 +160,7 @@ def main():
 
     def run():
         website = Website(module)
-        state = module.params['state']
-        result = website.ensure('absent' if state == 'absent' else 'present')
-        result['reloaded'] = False
-        if state == 'reloaded':
-            if not module.check_mode:
-                website.reload(module.params['domain_name'])
-            result['changed'] = result['reloaded'] = True
-        module.exit_json(**result)
+        module.exit_json(**website.ensure_and_act(module.params['state'], 'reloaded', 'reloaded', website.reload))
 
     module.run(run)
 
