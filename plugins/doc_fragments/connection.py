@@ -53,7 +53,7 @@ options:
   api_retries:
     description:
       - How many times a request is retried after HTTP 429 (any method, honouring C(Retry-After)),
-        or after HTTP 500/502/503/504 or a connection error (only requests that are safe to repeat:
+        or after HTTP 500/502/503/504 or a connection error (only requests that are safe to repeat;
         a POST that may have been applied is never repeated).
       - If not set, the environment variable E(PYTHONANYWHERE_RETRIES) is used.
     type: int

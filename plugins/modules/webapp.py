@@ -21,7 +21,7 @@ description:
     C(/var/www/<domain_with_underscores>_wsgi.py); upload your own after this module has run
     (see M(pythonanywhere.pythonanywhere.file)).
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   state:
     description:

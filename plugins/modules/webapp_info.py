@@ -15,7 +15,7 @@ description:
     returns them (C(python_version) as V(3.13)), without the password-protection password.
   - Command-based websites (ASGI and others) are read with M(pythonanywhere.pythonanywhere.website_info).
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   domain_name:
     description:
