@@ -77,14 +77,8 @@ def main():
     module = PythonAnywhereModule(argument_spec=dict(domain_name=dict(type='str')))
 
     def run():
-        one = module.params['domain_name']
-        webapp = WebApp(module)
-        if one:
-            found = webapp.find()
-            remotes = [found] if found is not None else []
-        else:
-            remotes = webapp.list_remote()
-        module.exit_json(changed=False, webapps=[webapp.public(webapp.project(remote)) for remote in remotes])
+        one = bool(module.params['domain_name'])
+        module.exit_json(changed=False, webapps=WebApp(module).info(one))
 
     module.run(run)
 
