@@ -90,6 +90,8 @@ class Website(Resource):
         predicted = super().predict(current, desired)
         if current is None and predicted.get('enabled') is None:
             predicted['enabled'] = True
+        if current is not None and 'command' in desired:
+            predicted['id'] = None  # re-created: the server gives it a new id
         return predicted
 
     def reload(self, website):

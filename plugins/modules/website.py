@@ -116,6 +116,7 @@ website:
   description:
     - The website as the server holds it after the task (as it would be, in check mode), normalised;
       the command of the nested C(webapp) object of the API is returned as C(command), its domains as C(domains).
+    - In check mode, the id of a website that would be created or re-created is null.
     - Empty when O(state=absent).
   returned: always
   type: dict

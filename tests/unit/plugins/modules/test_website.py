@@ -99,6 +99,7 @@ def test_replace_in_check_mode_sends_no_write(api, run_module):
     result = run_module(website, {'command': NEW_COMMAND}, check_mode=True, diff=True)
     assert result['changed'] is True and result['replaced'] is True
     assert result['diff']['before']['command'] == COMMAND and result['diff']['after']['command'] == NEW_COMMAND
+    assert result['website']['id'] is None and result['website']['enabled'] is True
     assert not api.writes
 
 
