@@ -220,12 +220,16 @@ class Resource:
             matches = [item for item in items
                        if all(self.fields[k].key(item.get(self.api_name(k))) == self.fields[k].key(v) for k, v in keys.items())]
             if len(matches) > 1:
-                raise ResourceError('%d %ss match %s; give %s to choose one (ids: %s)' % (
+                raise ResourceError('%d %ss match %s (ids: %s); %s' % (
                     len(matches), self.name, ', '.join('%s=%r' % kv for kv in sorted(keys.items())),
-                    self.id_param or 'a more specific key', ', '.join(str(m.get(self.id_field)) for m in matches)))
+                    ', '.join(str(m.get(self.id_field)) for m in matches), self.ambiguity_hint()))
             if matches:
                 return matches[0]
         return None
+
+    def ambiguity_hint(self):
+        """The end of the error message when several objects match: what the user can do about it."""
+        return 'give %s to choose one' % (self.id_param or 'a more specific key')
 
     def info(self, one):
         """What an ``_info`` module returns: the object the parameters find (a list of one, or an empty list) when
