@@ -73,6 +73,9 @@ class WebApp(Resource):
     def validate_target(self, current, desired):
         if current is None and 'python_version' not in desired:
             raise ResourceError('python_version is required to create the web app %s' % self.params['domain_name'])
+        enabled = desired.get('enabled', (current or {}).get('enabled'))
+        if self.params.get('state') == 'reloaded' and enabled is False:
+            raise ResourceError('%s is disabled and cannot be reloaded; set enabled=true' % self.params['domain_name'])
 
     def update_batches(self, changes):
         changes = dict(changes)
@@ -89,7 +92,8 @@ class WebApp(Resource):
             remote = self.find()
         return remote
 
-    def reload(self):
+    def reload(self, webapp=None):
+        """Reload the web app; a missing CNAME (409 ``cname_error``) is a warning, since the reload happened."""
         response = self.client.post('webapps/{domain_name}/reload/', params=self.item_params(), allowed=(409,))
         body = response.json or {}
         if response.status == 409:

@@ -13,7 +13,7 @@ version_added: 0.1.0
 description:
   - Create, configure, enable, disable, reload and delete a WSGI web app (Flask, Django, any WSGI
     framework) on PythonAnywhere, through the C(/api/v0/user/{username}/webapps/) endpoints.
-  - Idempotent: only the options you set are compared and changed; a second run with the same
+  - Idempotent. Only the options you set are compared and changed; a second run with the same
     options sends no write request.
   - Configuration changes take effect on the next reload. Notify a handler that uses O(state=reloaded)
     so that the web app is reloaded once, only when something changed.
@@ -163,7 +163,6 @@ reloaded:
 '''
 
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._module import PythonAnywhereModule
-from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._resource import ResourceError
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._webapp import WebApp
 
 
@@ -186,16 +185,7 @@ def main():
 
     def run():
         webapp = WebApp(module)
-        state = module.params['state']
-        result = webapp.ensure('absent' if state == 'absent' else 'present')
-        result['reloaded'] = False
-        if state == 'reloaded':
-            if result['webapp'].get('enabled') is False:
-                raise ResourceError('%s is disabled and cannot be reloaded; set enabled=true' % module.params['domain_name'])
-            if not module.check_mode:
-                webapp.reload()
-            result['changed'] = result['reloaded'] = True
-        module.exit_json(**result)
+        module.exit_json(**webapp.ensure_and_act(module.params['state'], 'reloaded', 'reloaded', webapp.reload))
 
     module.run(run)
 
