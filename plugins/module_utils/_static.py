@@ -66,7 +66,11 @@ class WebAppChild(Resource):
                     raise ResourceError('%s is required for the %s %s when state=present'
                                         % (param, self.name, self.describe_key(self.params)))
 
-    def info(self, **filters):
+    def ambiguity_hint(self):
+        return ('other tools add a new one on each publish: declare the whole set with %s and purge=true to keep one '
+                'and delete the others' % self.set_return_key)
+
+    def select(self, **filters):
         """Every object of the web app whose parameters equal the given (non-None) filters, as modules return them."""
         wanted = dict((param, self.fields[param].key(value)) for param, value in filters.items() if value is not None)
         shapes = [self.project(remote) for remote in self.list_remote()]

@@ -12,10 +12,10 @@ short_description: Manage the HTTPS certificate of a PythonAnywhere web app or w
 version_added: 0.1.0
 description:
   - Give the custom domain of a WSGI web app (C(/api/v0/user/{username}/webapps/{domain_name}/ssl/)) or of a
-    command-based website (C(/api/v1/user/{username}/domains/{domain_name}/ssl/)) an HTTPS certificate:
+    command-based website (C(/api/v1/user/{username}/domains/{domain_name}/ssl/)) an HTTPS certificate,
     either one that PythonAnywhere gets from Let's Encrypt and renews itself (O(letsencrypt=true)), or your own
     (O(certificate) and O(private_key)). O(state=absent) removes it.
-  - "Idempotent by certificate identity: the API never returns the certificate itself, only its subject name,
+  - "Idempotent by certificate identity. The API never returns the certificate itself, only its subject name,
     alternate names, issuer and expiry (C(not_after)). The module reads the same four fields from the certificate
     you give and sends it only when one of them differs, so an unchanged certificate sends nothing and a renewed
     one (new expiry) is installed."
@@ -28,7 +28,7 @@ description:
     M(pythonanywhere.pythonanywhere.webapp) with O(pythonanywhere.pythonanywhere.webapp#module:state=reloaded)
     (or M(pythonanywhere.pythonanywhere.website) for a website).
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 requirements:
   - cryptography (only to give a custom O(certificate); it reads the certificate's identity and checks that
     O(private_key) belongs to it)

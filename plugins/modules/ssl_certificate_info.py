@@ -11,11 +11,11 @@ module: ssl_certificate_info
 short_description: Read the HTTPS certificate of a PythonAnywhere web app or website
 version_added: 0.1.0
 description:
-  - Return what the API reports about the certificate of a custom domain (one GET): its names, issuer and
+  - Return what the API reports about the certificate of a custom domain (one GET), its names, issuer and
     expiry, with the days left, as M(pythonanywhere.pythonanywhere.ssl_certificate) returns it.
   - Warns when it expires in fewer than O(expiry_warning_days) days, so a play can watch certificates.
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   domain_name:
     description:
@@ -61,7 +61,7 @@ RETURN = r'''
 certificate:
   description:
     - The domain's certificate, normalised; empty when the domain has none (or when the web app or website does
-      not exist: the API answers both with 404).
+      not exist, as the API answers both with 404).
   returned: always
   type: dict
   sample:

@@ -14,7 +14,7 @@ description:
   - Make a WSGI web app serve a URL prefix straight from a directory (or a file), without going through
     the Python code, through the C(/api/v0/user/{username}/webapps/{domain_name}/static_files/) endpoints.
   - A mapping is identified by its O(url) (PythonAnywhere keeps it as written, so V(/static) and V(/static/)
-    are two mappings). Changing the O(path) of an existing URL updates that mapping in place: a re-run never
+    are two mappings). Changing the O(path) of an existing URL updates that mapping in place, so a re-run never
     adds a duplicate.
   - Manage one mapping with O(url) and O(path), or the whole set of the web app in one task with
     O(mappings), optionally deleting the mappings it does not declare (O(purge=true)). A set that already
@@ -22,7 +22,7 @@ description:
   - Changes take effect when the web app is reloaded. Notify a handler that runs
     M(pythonanywhere.pythonanywhere.webapp) with O(pythonanywhere.pythonanywhere.webapp#module:state=reloaded).
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   domain_name:
     description:
@@ -41,6 +41,8 @@ options:
   url:
     description:
       - The URL prefix of one mapping, for example V(/static/). It must start with C(/).
+      - If the web app has several mappings for O(url), the module fails and names their ids;
+        O(mappings) with O(purge=true) repairs them.
       - Mutually exclusive with O(mappings); one of them is required.
     type: str
   path:
@@ -55,7 +57,7 @@ options:
         in place, and with O(purge=true) those not listed are deleted.
       - Two elements with the same URL fail before any request.
       - If the web app already has several mappings for one listed URL (other tools add a new one on each
-        publish), the module fails and names their ids, unless O(purge=true): then it repairs them, keeping the
+        publish), the module fails and names their ids, unless O(purge=true), which repairs them, keeping the
         first one that already has the right path (else the first one) and deleting the others.
       - An empty list with O(purge=true) deletes every mapping of the web app.
     type: list

@@ -15,7 +15,7 @@ description:
     M(pythonanywhere.pythonanywhere.static_file_mapping) returns them, sorted by URL.
   - Fails when the web app does not exist.
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   domain_name:
     description:
@@ -25,7 +25,7 @@ options:
     type: str
   url:
     description:
-      - Only return the mapping(s) of this URL prefix (as written: V(/static) and V(/static/) differ).
+      - Only return the mapping(s) of this URL prefix (as written, so V(/static) and V(/static/) differ).
         More than one means duplicates, which M(pythonanywhere.pythonanywhere.static_file_mapping) with
         O(pythonanywhere.pythonanywhere.static_file_mapping#module:purge=true) repairs.
     type: str
@@ -73,7 +73,7 @@ def main():
     module = PythonAnywhereModule(argument_spec=dict(domain_name=dict(type='str'), url=dict(type='str')))
 
     def run():
-        mappings = StaticFileMapping(module).info(url=module.params['url'])
+        mappings = StaticFileMapping(module).select(url=module.params['url'])
         module.exit_json(changed=False, mappings=mappings)
 
     module.run(run)

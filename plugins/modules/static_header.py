@@ -14,14 +14,14 @@ description:
   - Add HTTP response headers (for example C(Cache-Control)) to the static files a WSGI web app serves
     under a URL prefix, through the C(/api/v0/user/{username}/webapps/{domain_name}/static_headers/) endpoints.
   - A header is identified by its O(url) and its O(name) (header names are compared without regard to case).
-    Changing the O(value) of an existing header updates it in place: a re-run never adds a duplicate.
+    Changing the O(value) of an existing header updates it in place, so a re-run never adds a duplicate.
   - Manage one header with O(url), O(name) and O(value), or the whole set of the web app in one task with
     O(headers), optionally deleting the headers it does not declare (O(purge=true)). A set that already
     matches costs exactly one request (one GET).
   - Changes take effect when the web app is reloaded. Notify a handler that runs
     M(pythonanywhere.pythonanywhere.webapp) with O(pythonanywhere.pythonanywhere.webapp#module:state=reloaded).
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   domain_name:
     description:
@@ -40,6 +40,8 @@ options:
   url:
     description:
       - The URL prefix of the static files the header is added to, for example V(/static/). It must start with C(/).
+      - If the web app has several headers with O(url) and O(name), the module fails and names their ids;
+        O(headers) with O(purge=true) repairs them.
       - Mutually exclusive with O(headers); one of them is required.
     type: str
   name:
@@ -59,7 +61,7 @@ options:
         in place, and with O(purge=true) those not listed are deleted.
       - Two elements with the same URL and name fail before any request.
       - If the web app already has several headers with one listed URL and name, the module fails and names their
-        ids, unless O(purge=true): then it repairs them, keeping the first one that already has the right value
+        ids, unless O(purge=true), which repairs them, keeping the first one that already has the right value
         (else the first one) and deleting the others.
       - An empty list with O(purge=true) deletes every static header of the web app.
     type: list

@@ -15,7 +15,7 @@ description:
     M(pythonanywhere.pythonanywhere.static_header) returns them, sorted by URL and name.
   - Fails when the web app does not exist.
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   domain_name:
     description:
@@ -78,7 +78,7 @@ def main():
     module = PythonAnywhereModule(argument_spec=dict(domain_name=dict(type='str'), url=dict(type='str'), name=dict(type='str')))
 
     def run():
-        headers = StaticHeader(module).info(url=module.params['url'], name=module.params['name'])
+        headers = StaticHeader(module).select(url=module.params['url'], name=module.params['name'])
         module.exit_json(changed=False, headers=headers)
 
     module.run(run)

@@ -110,7 +110,8 @@ def test_duplicates_fail_clearly_in_single_mode(api, run_module):
     api.expect('GET', LIST, json=[STATIC, mapping(13, '/static/', '/old')])
     result = run_module(static_file_mapping, {'url': '/static/', 'path': '/home/alice/mysite/static'})
     assert result['failed'] is True
-    assert '2 static file mappings match' in result['msg'] and '11, 13' in result['msg']
+    assert "2 static file mappings match url='/static/' (ids: 11, 13)" in result['msg']
+    assert 'declare the whole set with mappings and purge=true' in result['msg']
     assert not api.writes
 
 
