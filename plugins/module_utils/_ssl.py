@@ -39,6 +39,9 @@ except ImportError:
 
 LETSENCRYPT = 'letsencrypt-auto-renew'
 
+#: What the API reports of a certificate.
+IDENTITY = ('subject_name', 'subject_alternate_names', 'issuer_name', 'not_after')
+
 #: site_type -> (certificate endpoint, the endpoint of what it belongs to, the name of that)
 SITES = {
     'webapp': ('webapps/{domain_name}/ssl/', 'webapps/{domain_name}/', 'web app'),
@@ -276,7 +279,10 @@ class Certificate(Resource):
         return enriched
 
     def find(self):
-        return self.enrich(super().find())
+        remote = super().find()
+        if isinstance(remote, dict) and not any(remote.get(key) for key in IDENTITY):
+            remote = None  # an answer that names no certificate (an empty object) means there is none
+        return self.enrich(remote)
 
     def predict(self, current, desired):
         predicted = super().predict(current, desired)

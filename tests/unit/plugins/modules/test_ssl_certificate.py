@@ -319,6 +319,12 @@ def test_info_without_certificate_is_empty(api, run_module):
     assert run_module(ssl_certificate_info, {'domain_name': DOMAIN})['certificate'] == {}
 
 
+@pytest.mark.parametrize('body', [{}, {'not_after': None, 'issuer_name': '', 'subject_name': None, 'subject_alternate_names': []}])
+def test_an_answer_naming_no_certificate_means_none(api, run_module, body):
+    api.expect('GET', SSL, json=body)
+    assert run_module(ssl_certificate, {'domain_name': DOMAIN, 'state': 'absent'})['changed'] is False
+
+
 # --- time parsing -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('text, expected', [
