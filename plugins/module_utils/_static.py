@@ -31,7 +31,7 @@ class WebAppChild(Resource):
 
     item_by_id = True
     encoding = 'json'
-    #: The parameter and API field that is required in ``state=present`` besides the natural key.
+    #: Parameters required with ``state=present`` besides the natural key.
     required_present = ()
 
     def __init__(self, module, client=None):
@@ -67,8 +67,7 @@ class WebAppChild(Resource):
                                         % (param, self.name, self.describe_key(self.params)))
 
     def ambiguity_hint(self):
-        return ('other tools add a new one on each publish: declare the whole set with %s and purge=true to keep one '
-                'and delete the others' % self.set_return_key)
+        return 'declare the whole set with %s and purge=true to keep one and delete the others' % self.set_return_key
 
     def select(self, **filters):
         """Every object of the web app whose parameters equal the given (non-None) filters, as modules return them."""
