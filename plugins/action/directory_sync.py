@@ -3,18 +3,24 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Action plugin of ``directory_sync``: hash on the controller, plan once, upload in batches with progress.
+"""Action plugin of ``directory_sync``: hash on the controller, plan once, apply with progress lines.
 
 A module cannot print while it runs, and a first sync of 1,000 files takes about 25 minutes at PA's 40
-requests a minute. So the controller side walks and hashes ``src``, asks the module for a plan (reads
-only), then runs the module once per batch of ``batch_size`` uploads or deletes and prints a progress line
-after each batch. Each batch records its uploads in the manifest, so an interrupted sync loses at most one
-batch of work. The API is only ever spoken to by the module, through the collection's client.
+requests a minute. So the controller side walks and hashes ``src`` and asks the module for a plan (reads
+only). Then, with a local connection (the usual case), one module run applies the plan in a thread, writing
+its progress to a small file that the plugin polls to print a line every ``batch_size`` operations; with any
+other connection, the module runs once per batch of ``batch_size`` operations (their files transferred
+first) and a line follows each batch. Either way the manifest is checkpointed every ``batch_size``
+operations, so an interrupted sync loses at most that much work. The API is only ever spoken to by the
+module, through the collection's client.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
+import threading
 import time
 
 from ansible.errors import AnsibleError
@@ -30,6 +36,7 @@ from ansible_collections.pythonanywhere.pythonanywhere.plugins.plugin_utils._fil
 display = Display()
 
 DEFAULT_BATCH_SIZE = 40
+PROGRESS_POLL = 0.5
 
 
 def batches_of(ops, size):
@@ -103,46 +110,123 @@ class ActionModule(FilesActionBase):
             result.update(sync.summarise(the_plan, dest, 0, False, requests, 0, changed))
             return result
 
-        batches = batches_of(ops, batch_size) or [[]]
-        total = len(ops)
-        uploads = sum(1 for kind, _rel in ops if kind == sync.UPLOAD)
-        removals = total - uploads
-        run_id = sync.new_run_id()
-        known = the_plan['known']
-        done_ops = uploaded = removed = 0
-        show = len(batches) > 1
-        if show:
-            display.display('%s: %d to upload, %d to delete, in %d batches of %d (manifest %s)' % (
-                dest, uploads, removals, len(batches), batch_size, the_plan['manifest']['state']))
+        run = {
+            'started': started, 'dest': dest, 'total': len(ops), 'batch_size': batch_size, 'shown': 0,
+            'base': module_args, 'task_vars': task_vars, 'ignore_lines': ignore_lines,
+            'apply': {'run_id': sync.new_run_id(), 'known': the_plan['known'],
+                      'invalidate_first': the_plan['invalidate_first']},
+        }
+        if len(ops) > batch_size:
+            uploads = sum(1 for kind, _rel in ops if kind == sync.UPLOAD)
+            display.display('%s: %d to upload, %d to delete (manifest %s); a line every %d' % (
+                dest, uploads, len(ops) - uploads, the_plan['manifest']['state'], batch_size))
+        if self.is_local():
+            outcome = self.apply_in_one_run(run, ops, local)
+        else:
+            outcome = self.apply_in_batches(run, ops, local)
+        requests += outcome['requests']
+        if outcome.get('failed'):
+            result.update(outcome['failed'])
+            result['msg'] = '%s (after %d of %d uploads and deletes; the manifest records what was done, so the next '\
+                'run resumes)' % (outcome['failed'].get('msg', 'the sync failed'), outcome['done'], len(ops))
+            result.update(changed=outcome['done'] > 0, uploaded_before_failure=outcome['uploaded'],
+                          deleted_before_failure=outcome['removed'])
+            return result
+        uploaded, batches = outcome['uploaded'], outcome['runs'] if ops else 0
+        result.update(sync.summarise(the_plan, dest, uploaded, True, requests, batches, changed))
+        return result
+
+    def apply_args(self, run, ops, sources, invalidate, final, **extra):
+        controller = {'phase': 'apply', 'ops': ops, 'sources': sources, 'known': run['apply']['known'],
+                      'invalidate': invalidate, 'final': final, 'run_id': run['apply']['run_id'],
+                      'ignore_patterns': run['ignore_lines']}
+        controller.update(extra)
+        return dict(run['base'], _controller=controller)
+
+    def show_progress(self, run, done, uploaded, removed, force=False):
+        """A line each time another ``batch_size`` operations are done (and at the end)."""
+        if run['total'] <= run['batch_size']:
+            return
+        if not force and done < run['shown'] + run['batch_size']:
+            return
+        run['shown'] = done - done % run['batch_size']
+        elapsed = time.time() - run['started']
+        rate = done / elapsed if elapsed > 0 else 0.0
+        left = (run['total'] - done) / rate if rate > 0 else 0.0
+        display.display('%s: %d/%d done (%d uploaded, %d deleted), %s elapsed, about %s left' % (
+            run['dest'], done, run['total'], uploaded, removed, duration(elapsed), duration(left)))
+
+    def apply_in_one_run(self, run, ops, local):
+        """Local connection: one module run does every operation (no restart between batches keeps the
+        endpoint busy), checkpointing the manifest every ``batch_size`` operations and writing its progress
+        to a file that this thread reads to print the progress lines."""
+        handle, progress_file = tempfile.mkstemp(prefix='pa-sync-progress-', suffix='.json')
+        os.close(handle)
+        box = {}
+        sources = self.remote_paths(dict((rel, local[rel]) for kind, rel in ops if kind == sync.UPLOAD))
+        module_args = self.apply_args(run, ops, sources, run['apply']['invalidate_first'], True,
+                                      checkpoint_every=run['batch_size'], progress_file=progress_file)
+
+        def work():
+            try:
+                box['result'] = self._execute_module(module_name=self.module_name(), module_args=module_args,
+                                                     task_vars=run['task_vars'])
+            except BaseException as exc:  # pylint: disable=broad-exception-caught
+                box['error'] = exc
+
+        worker = threading.Thread(target=work, name='directory_sync', daemon=True)
+        worker.start()
+        counts = {}
+        try:
+            while worker.is_alive():
+                worker.join(PROGRESS_POLL)
+                counts = read_progress(progress_file) or counts
+                if counts:
+                    self.show_progress(run, counts['done'], counts['uploaded'], counts['removed'])
+        finally:
+            for path in (progress_file, progress_file + '.part'):
+                if os.path.exists(path):
+                    os.unlink(path)
+        if 'error' in box:
+            raise box['error']
+        outcome = box['result']
+        if outcome.get('failed'):
+            return {'failed': outcome, 'done': counts.get('done', 0), 'uploaded': counts.get('uploaded', 0),
+                    'removed': counts.get('removed', 0), 'requests': 0}
+        batch = outcome['batch']
+        removed = len(batch['deleted']) + len(batch['removed_dirs']) + len(batch['pruned'])
+        self.show_progress(run, len(ops), len(batch['uploaded']), removed, force=run['shown'] < len(ops))
+        return {'uploaded': len(batch['uploaded']), 'requests': outcome.get('requests', 0), 'runs': 1}
+
+    def apply_in_batches(self, run, ops, local):
+        """Other connections: one module run per batch, each with its files transferred first."""
+        batches = batches_of(ops, run['batch_size']) or [[]]
+        done = uploaded = removed = requests = 0
         for index, batch in enumerate(batches):
-            sources = dict((rel, local[rel]) for kind, rel in batch if kind == sync.UPLOAD)
-            placed = self.remote_paths(sources)
+            placed = self.remote_paths(dict((rel, local[rel]) for kind, rel in batch if kind == sync.UPLOAD))
             try:
                 outcome = self._execute_module(
-                    module_name=self.module_name(), task_vars=task_vars,
-                    module_args=dict(module_args, _controller={
-                        'phase': 'apply', 'ops': batch, 'sources': placed, 'known': known,
-                        'invalidate': index == 0 and the_plan['invalidate_first'],
-                        'final': index == len(batches) - 1, 'run_id': run_id, 'ignore_patterns': ignore_lines}))
+                    module_name=self.module_name(), task_vars=run['task_vars'],
+                    module_args=self.apply_args(run, batch, placed, index == 0 and run['apply']['invalidate_first'],
+                                                index == len(batches) - 1))
             finally:
                 self.forget_remote_paths(placed)
             if outcome.get('failed'):
-                result.update(outcome)
-                result['msg'] = '%s (after %d of %d uploads and deletes; the manifest records what was done, so the next run '\
-                    'resumes)' % (outcome.get('msg', 'batch failed'), done_ops, total)
-                result.update(changed=done_ops > 0, uploaded_before_failure=uploaded, deleted_before_failure=removed)
-                return result
+                return {'failed': outcome, 'done': done, 'uploaded': uploaded, 'removed': removed,
+                        'requests': requests}
             batch_done = outcome['batch']
-            known = batch_done['known']
+            run['apply']['known'] = batch_done['known']
             requests += outcome.get('requests', 0)
-            done_ops += len(batch)
+            done += len(batch)
             uploaded += len(batch_done['uploaded'])
-            removed += len(batch_done['deleted']) + len(batch_done['removed_dirs'])
-            if show:
-                elapsed = time.time() - started
-                rate = done_ops / elapsed if elapsed > 0 else 0.0
-                left = (total - done_ops) / rate if rate > 0 else 0.0
-                display.display('%s: %d/%d done (%d uploaded, %d deleted), %s elapsed, about %s left' % (
-                    dest, done_ops, total, uploaded, removed, duration(elapsed), duration(left)))
-        result.update(sync.summarise(the_plan, dest, uploaded, True, requests, len(batches) if ops else 0, changed))
-        return result
+            removed += len(batch_done['deleted']) + len(batch_done['removed_dirs']) + len(batch_done['pruned'])
+            self.show_progress(run, done, uploaded, removed, force=True)
+        return {'uploaded': uploaded, 'requests': requests, 'runs': len(batches)}
+
+
+def read_progress(path):
+    try:
+        with open(path) as stream:
+            return json.loads(stream.read() or 'null')
+    except (OSError, ValueError):
+        return None

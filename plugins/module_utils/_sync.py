@@ -343,12 +343,14 @@ def write_manifest(remote, dest, name, files, complete, run_id):
 
 
 def apply_batch(remote, dest, ops, sources, known, path_filter, manifest_name=manifest.DEFAULT_NAME,
-                invalidate=False, final=True, run_id=None):
+                invalidate=False, final=True, run_id=None, checkpoint_every=None, progress=None):
     """Run ``ops`` against ``dest``; return what was done and the manifest entries now true.
 
     ``sources``: ``{relative: local path}`` for the uploads. ``known``: entries true before this batch
     (files the run does not touch, plus what earlier batches uploaded). ``invalidate``: rewrite the
     manifest as incomplete before the first write. ``final``: write it complete at the end.
+    ``checkpoint_every``: also rewrite it (incomplete) after every so many operations, so that an
+    interrupted run loses at most that many. ``progress(done, uploaded, removed)`` is called after each one.
     """
     run_id = run_id or new_run_id()
     known = dict(known)
@@ -363,7 +365,7 @@ def apply_batch(remote, dest, ops, sources, known, path_filter, manifest_name=ma
 
     if invalidate:
         write_manifest(remote, dest, manifest_name, known, False, run_id)
-    done = 0
+    done = checkpointed = 0
     try:
         for kind, rel in ops:
             path = join_remote(dest, rel)
@@ -386,8 +388,13 @@ def apply_batch(remote, dest, ops, sources, known, path_filter, manifest_name=ma
                 if entries == {} and remote.delete(path):
                     pruned.append(rel)
             done += 1
+            if progress is not None:
+                progress(done, len(uploaded), len(deleted) + len(removed_dirs) + len(pruned))
+            if checkpoint_every and done % checkpoint_every == 0 and done < len(ops):
+                write_manifest(remote, dest, manifest_name, known, False, run_id)
+                checkpointed = done
     except (PythonAnywhereError, FilesError, OSError):
-        if done:
+        if done > checkpointed:
             try:  # best effort: record what this batch did upload before failing
                 write_manifest(remote, dest, manifest_name, known, False, run_id)
             except (PythonAnywhereError, FilesError, OSError):

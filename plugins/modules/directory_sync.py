@@ -25,9 +25,9 @@ description:
   - PythonAnywhere allows 40 requests a minute per endpoint, and every upload, listing and delete uses the
     same endpoint, so a first upload of 1,000 files takes about 25 minutes. Requests are paced to stay under
     the limit (see O(rate_limit)) and an HTTP 429 is retried after C(Retry-After).
-  - The files are read on the Ansible controller (like M(ansible.builtin.copy)), hashed there, and the
-    module then runs in batches of O(batch_size) uploads or deletes, printing a progress line after each
-    batch at normal verbosity, so that a long sync shows it is alive.
+  - The files are read on the Ansible controller (like M(ansible.builtin.copy)) and hashed there; the
+    controller prints a progress line every O(batch_size) uploads or deletes at normal verbosity, so that a
+    long sync shows it is alive.
   - Files and folders matching the exclude patterns are neither uploaded nor deleted. By default, version
     control folders, C(__pycache__) and C(*.pyc), virtualenvs (C(venv/), C(.venv/), and any folder holding a
     C(pyvenv.cfg)), C(.env) files and tool caches are excluded. This protects a virtualenv built on
@@ -35,7 +35,7 @@ description:
   - PythonAnywhere creates missing folders on upload; it has no way to create an empty folder, so empty
     folders in O(src) are not reproduced.
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   src:
     description:
@@ -98,15 +98,18 @@ options:
     default: .ansible-pythonanywhere-sync.json
   verify:
     description:
-      - Do not use the manifest: list every folder and download every file present on both sides to compare
+      - Do not use the manifest; list every folder and download every file present on both sides to compare
         contents, then write a fresh manifest. Use it after files were changed on PythonAnywhere by other
         means (the web editor, a console, another tool), which the manifest cannot know about.
     type: bool
     default: false
   batch_size:
     description:
-      - How many uploads or deletes the module does per run; the controller prints a progress line after
-        each batch and records progress in the manifest, so an interrupted sync loses at most one batch.
+      - Every so many uploads or deletes, the controller prints a progress line and the manifest records
+        what was done, so an interrupted sync loses at most this much work.
+      - With a local connection (a play on C(localhost), or C(delegate_to) C(localhost)), one module run does the
+        whole sync and reports its progress to the controller. With any other connection, the module runs once per
+        batch of this many operations, after their files were transferred to the host.
       - At PythonAnywhere's 40 requests a minute, the default is about one line a minute.
     type: int
     default: 40
@@ -129,7 +132,7 @@ attributes:
     description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
     support: full
     details:
-      - The action plugin reads and hashes O(src) on the controller and runs the module in batches.
+      - The action plugin reads and hashes O(src) on the controller and prints the progress lines.
   diff_mode:
     details:
       - The diff lists the paths added (C(+)), changed (C(~)) and deleted (C(-)).
@@ -268,12 +271,13 @@ requests:
   type: int
   sample: 13
 batches:
-  description: Module runs that uploaded or deleted files.
+  description: Module runs that uploaded or deleted files (1 with a local connection).
   returned: always
   type: int
   sample: 1
 '''
 
+import json
 import os
 
 from ansible.module_utils.basic import missing_required_lib
@@ -320,6 +324,14 @@ def read_ignore_file(params):
         raise FilesError('ignore_file %s cannot be read: %s' % (path, exc))
 
 
+def write_progress(path, **counts):
+    """Tell the action plugin how far the run got (a small JSON file it polls; replaced atomically)."""
+    partial = path + '.part'
+    with open(partial, 'w') as stream:
+        stream.write(json.dumps(counts))
+    os.replace(partial, path)
+
+
 def main():
     module = PythonAnywhereModule(argument_spec=argument_spec())
     params = module.params
@@ -339,9 +351,14 @@ def main():
             module.exit_json(changed=bool(the_plan['ops']), plan=the_plan)
 
         if controller and controller.get('phase') == 'apply':
+            progress = None
+            if controller.get('progress_file'):
+                def progress(done, uploaded, removed):
+                    write_progress(controller['progress_file'], done=done, uploaded=uploaded, removed=removed)
             done = sync.apply_batch(remote, dest, controller['ops'], controller['sources'], controller['known'],
                                     path_filter, manifest_name=name, invalidate=controller['invalidate'],
-                                    final=controller['final'], run_id=controller['run_id'])
+                                    final=controller['final'], run_id=controller['run_id'],
+                                    checkpoint_every=controller.get('checkpoint_every'), progress=progress)
             module.exit_json(changed=bool(done['uploaded'] or done['deleted'] or done['removed_dirs'] or done['pruned']),
                              batch=done, requests=remote.requests)
 
@@ -359,8 +376,8 @@ def main():
                                     manifest_name=name, invalidate=the_plan['invalidate_first'], final=True)
             written = True
             uploaded = len(done['uploaded'])
-        module.exit_json(**sync.summarise(the_plan, dest, uploaded, written, remote.requests,
-                                     1 if the_plan['ops'] and not module.check_mode else 0, bool(the_plan['ops'])))
+        runs = 1 if the_plan['ops'] and not module.check_mode else 0
+        module.exit_json(**sync.summarise(the_plan, dest, uploaded, written, remote.requests, runs, bool(the_plan['ops'])))
 
     module.run(run)
 

@@ -14,7 +14,7 @@ description:
   - Put one file at an absolute path on PythonAnywhere, from a file on the controller (O(src), found as
     M(ansible.builtin.copy) finds it) or from O(content); or delete a file (O(state=absent)). Uses the
     C(/api/v0/user/{username}/files/path{path}) endpoint.
-  - Idempotent by content: the remote file is read once and hashed on the fly (PythonAnywhere's API gives no
+  - Idempotent by content. The remote file is read once and hashed on the fly (PythonAnywhere's API gives no
     checksum), and the file is uploaded only when its SHA-256 differs.
   - Uploads are streamed from disk, so memory does not grow with the size of the file.
   - Missing parent folders are created by PythonAnywhere.
@@ -22,7 +22,7 @@ description:
     configuration is set from outside PythonAnywhere; reload the web app afterwards.
   - For whole directory trees, use M(pythonanywhere.pythonanywhere.directory_sync).
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   path:
     description:

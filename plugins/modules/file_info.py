@@ -18,7 +18,7 @@ description:
   - Each folder listed and each file read is one request; PythonAnywhere allows 40 a minute, and requests are
     paced to stay under that.
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   path:
     description:
@@ -32,7 +32,7 @@ options:
     default: false
   patterns:
     description:
-      - Return only the entries matching one of these C(.gitignore)-style patterns, relative to O(path): a
+      - Return only the entries matching one of these C(.gitignore)-style patterns, relative to O(path). A
         pattern without a slash matches a name at any depth (V(*.py)), one with a slash is anchored to O(path)
         (V(static/**/*.css)), V(**) crosses folders.
       - Folders are still walked when they do not match, since entries below them may.

@@ -229,8 +229,10 @@ def main():
             src = os.path.join(workdir, 'src')
             make_tree(src, args.files)
             dest = '/home/%s/site' % username
-            run = lambda title, tasks: scenario(sim, workdir, collections, connection, username, title, tasks,  # noqa: E731
-                                                args.period, PA_LIMIT)
+
+            def run(title, tasks):
+                return scenario(sim, workdir, collections, connection, username, title, tasks, args.period, PA_LIMIT)
+
             results['first_upload'] = run('first upload of %d files' % args.files, [sync_task(src, dest)])
             results['noop'] = run('no-op re-run', [sync_task(src, dest)])
             every = sorted(os.path.join(dp, f) for dp, _dn, fs in os.walk(src) if '.git' not in dp for f in fs)

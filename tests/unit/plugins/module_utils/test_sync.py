@@ -411,3 +411,41 @@ def test_symlinked_folders_are_followed_once(tmp_path):
     (root / 'b').symlink_to(root / 'a')
     found = sync.scan_local(str(root), PathFilter())
     assert sorted(found) == ['a/x.txt']
+
+
+def test_one_run_checkpoints_the_manifest_and_reports_progress(tmp_path):
+    remote = FakeRemote()
+    files = dict(('f%02d.txt' % i, b'%d' % i) for i in range(12))
+    root = make_local(tmp_path, files)
+    path_filter = PathFilter(always_exclude=[manifest.DEFAULT_NAME])
+    local = sync.scan_local(str(root), path_filter)
+    the_plan = sync.plan(remote, DEST, sync.hash_local(local), path_filter)
+    seen = []
+    checkpoints = []
+    original = remote.upload
+
+    def watch(path, source=None, content=None):
+        if path == MANIFEST:
+            checkpoints.append(len(manifest.parse(content, DEST).files))
+        return original(path, source=source, content=content)
+
+    remote.upload = watch
+    sync.apply_batch(remote, DEST, the_plan['ops'], local, the_plan['known'], path_filter, checkpoint_every=5,
+                     progress=lambda done, uploaded, removed: seen.append((done, uploaded, removed)))
+    assert checkpoints == [5, 10, 12]  # two checkpoints (incomplete), then the complete manifest
+    assert seen[-1] == (12, 12, 0) and len(seen) == 12
+    assert remote.manifest().state == manifest.TRUSTED
+
+
+def test_a_failure_after_a_checkpoint_records_the_uploads_since(tmp_path):
+    remote = FakeRemote()
+    files = dict(('f%02d.txt' % i, b'%d' % i) for i in range(12))
+    root = make_local(tmp_path, files)
+    path_filter = PathFilter(always_exclude=[manifest.DEFAULT_NAME])
+    local = sync.scan_local(str(root), path_filter)
+    the_plan = sync.plan(remote, DEST, sync.hash_local(local), path_filter)
+    remote.fail_uploads_after = 5 + 1 + 2  # 5 uploads, a checkpoint, 2 uploads; the best-effort write then fails too
+    with pytest.raises(PythonAnywhereError):
+        sync.apply_batch(remote, DEST, the_plan['ops'], local, the_plan['known'], path_filter, checkpoint_every=5)
+    assert len(remote.manifest().files) == 5 and remote.manifest().state == manifest.INCOMPLETE
+    assert_manifest_truthful(remote)
