@@ -442,4 +442,3 @@ class PythonAnywhereClient:
 
 def is_missing_error(error):
     return isinstance(error, PythonAnywhereError) and error.status == 404
-

@@ -99,7 +99,7 @@ def test_429_honours_retry_after_for_post(clock, tmp_path):
 
 def test_429_without_retry_after_backs_off_exponentially_with_jitter(clock, tmp_path):
     session = ScriptedSession()
-    for _ in range(3):
+    for dummy in range(3):
         session.expect('GET', 'webapps/', status=429, json={'detail': 'Request was throttled.'})
     session.expect('GET', 'webapps/', json=[])
     client = make_client(session, clock, tmp_path)
@@ -112,7 +112,7 @@ def test_429_without_retry_after_backs_off_exponentially_with_jitter(clock, tmp_
 
 def test_429_gives_up_after_retries_with_attempts_and_wait_in_message(clock, tmp_path):
     session = ScriptedSession()
-    for _ in range(3):
+    for dummy in range(3):
         session.expect('GET', 'webapps/', status=429, headers={'Retry-After': '2'}, json={'detail': 'Request was throttled.'})
     client = make_client(session, clock, tmp_path, retries=2)
     with pytest.raises(PythonAnywhereError) as error:
@@ -168,7 +168,7 @@ def test_idempotent_post_is_retried_after_a_dropped_connection(clock, tmp_path):
 
 def test_timeout_becomes_a_clean_error(clock, tmp_path):
     session = ScriptedSession()
-    for _ in range(2):
+    for dummy in range(2):
         session.expect('GET', 'cpu/', error=requests.Timeout('read timed out'))
     with pytest.raises(PythonAnywhereError) as error:
         make_client(session, clock, tmp_path, retries=1).get('cpu/')
@@ -179,7 +179,7 @@ def test_token_never_in_error_messages(clock, tmp_path):
     session = ScriptedSession().expect('GET', 'cpu/', status=401, json={'detail': 'Invalid token %s.' % TOKEN})
     session.expect('GET', 'cpu/', error=requests.ConnectionError('Authorization: Token %s' % TOKEN))
     client = make_client(session, clock, tmp_path, retries=0)
-    for _ in range(2):
+    for dummy in range(2):
         with pytest.raises(PythonAnywhereError) as error:
             client.get('cpu/')
         assert TOKEN not in str(error.value)
@@ -210,7 +210,7 @@ def test_every_error_shape(body, expected):
 def test_pacer_keeps_each_endpoint_under_the_limit(clock, tmp_path):
     pacer = Pacer(3, 60, 'key', state_dir=str(tmp_path), clock=clock.time, sleep=clock.sleep)
     sent = []
-    for _ in range(7):
+    for dummy in range(7):
         token = pacer.acquire('files/path{path}')
         sent.append(clock.now)
         pacer.release('files/path{path}', token)
@@ -232,9 +232,9 @@ def test_pacer_window_is_shared_between_processes(clock, tmp_path):
 
 def test_pacing_is_applied_by_the_client(clock, tmp_path):
     session = ScriptedSession()
-    for _ in range(3):
+    for dummy in range(3):
         session.expect('GET', 'webapps/', json=[])
     client = make_client(session, clock, tmp_path, rate_limit=2, rate_limit_period=5)
-    for _ in range(3):
+    for dummy in range(3):
         client.get('webapps/')
     assert clock.now >= 1005.0
