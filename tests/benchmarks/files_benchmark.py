@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026, PythonAnywhere collection maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -52,7 +51,7 @@ class Simulator:
              '--rate-limit', str(limit), '--rate-period', str(period)],
             stdout=self.log, stderr=subprocess.STDOUT, env=env)
         server = os.path.join(self.state, 'server.json')
-        for _ in range(150):
+        for _attempt in range(150):
             if os.path.exists(server) and os.path.getsize(server):
                 with open(server) as stream:
                     self.url = json.load(stream)['url'].rstrip('/')
@@ -97,7 +96,7 @@ def run_playbook(workdir, collections, path):
                ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false')
     started = time.time()
     done = subprocess.run([shutil.which('ansible-playbook') or 'ansible-playbook', path], cwd=workdir, env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
     elapsed = time.time() - started
     if done.returncode != 0:
         print(done.stdout)
@@ -172,7 +171,7 @@ RSS_SCRIPT = textwrap.dedent('''
 def make_file(path, size):
     block = os.urandom(1024 * 1024)
     with open(path, 'wb') as stream:
-        for _ in range(size // len(block)):
+        for _block in range(size // len(block)):
             stream.write(block)
 
 

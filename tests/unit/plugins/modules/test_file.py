@@ -134,7 +134,7 @@ def test_streaming_keeps_memory_flat(tmp_path):
     """A 16 MiB upload, read by the session in 8 KiB blocks as http.client does, allocates far less than 16 MiB."""
     src = tmp_path / 'big.bin'
     with open(src, 'wb') as stream:
-        for _ in range(16):
+        for _megabyte in range(16):
             stream.write(b'\x01' * (1024 * 1024))
 
     class BlockSession:
