@@ -242,12 +242,17 @@ class Certificate(Resource):
                                  % (', '.join(sorted(set(names))), domain))
 
     def validate_target(self, current, desired):
-        """Before a certificate is added, check that what it is for exists (a clear error, also in check mode)."""
+        """Before a certificate is added, check that what it is for exists (a clear error; in check mode a warning,
+        since an earlier task of the play may be about to create it)."""
         if current is not None:
             return
         path, parent, parent_name = SITES[self.site_type]
         if self.client.get_json(parent, params=self.item_params(), missing_ok=True) is None:
             create_with = 'webapp' if self.site_type == 'webapp' else 'website'
+            if self.check_mode:
+                self.module.warn('there is no %s %s yet: a real run needs it created first with pythonanywhere.pythonanywhere.%s'
+                                 % (parent_name, self.params['domain_name'], create_with))
+                return
             raise ResourceError('there is no %s %s: create it first with pythonanywhere.pythonanywhere.%s'
                                 % (parent_name, self.params['domain_name'], create_with))
 

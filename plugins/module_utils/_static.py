@@ -44,10 +44,18 @@ class WebAppChild(Resource):
         return {'domain_name': self.params['domain_name']}
 
     def list_remote(self):
-        """The web app's objects; a missing web app has none to remove, and nothing can be added to it."""
+        """The web app's objects; a missing web app has none to remove, and nothing can be added to it.
+
+        In check mode a missing web app counts as one without objects (with a warning), so that a check run of a
+        playbook that creates the web app in an earlier task predicts the whole deploy instead of failing.
+        """
         items = self.client.get_json(self.list_path, params=self.list_params(), missing_ok=True)
         if items is None:
             if self.params.get('state') == 'absent':
+                return []
+            if self.check_mode:
+                self.module.warn('there is no web app %s yet: check mode treats it as one without %ss; a real run '
+                                 'needs it created first' % (self.params['domain_name'], self.name))
                 return []
             raise ResourceError('there is no web app %s: create it first with pythonanywhere.pythonanywhere.webapp '
                                 '(set domain_name to choose another web app)' % self.params['domain_name'])

@@ -263,8 +263,17 @@ def test_delete_in_check_mode(api, run_module):
 def test_missing_web_app_fails_before_any_write(api, run_module):
     api.expect('GET', SSL, status=404, json={'detail': 'Not found.'})
     api.expect('GET', WEBAPP, status=404, json={'detail': 'Not found.'})
-    result = run_module(ssl_certificate, args(), check_mode=True)
+    result = run_module(ssl_certificate, args())
     assert result['failed'] is True and 'there is no web app www.example.com' in result['msg']
+    assert not api.writes
+
+
+def test_missing_web_app_in_check_mode_warns_and_predicts(api, run_module):
+    api.expect('GET', SSL, status=404, json={'detail': 'Not found.'})
+    api.expect('GET', WEBAPP, status=404, json={'detail': 'Not found.'})
+    result = run_module(ssl_certificate, args(), check_mode=True)
+    assert result['changed'] is True
+    assert any('there is no web app www.example.com' in warning for warning in result['warnings'])
     assert not api.writes
 
 

@@ -106,6 +106,16 @@ def test_missing_web_app_fails_clearly(api, run_module):
     assert 'there is no web app gone.example.com' in result['msg'] and 'pythonanywhere.pythonanywhere.webapp' in result['msg']
 
 
+def test_missing_web_app_in_check_mode_predicts_the_mappings(api, run_module):
+    """A check run of a play that creates the web app in an earlier task predicts the mappings too."""
+    api.expect('GET', 'webapps/gone.example.com/static_files/', status=404, json={'detail': 'Not found.'})
+    result = run_module(static_file_mapping, {'domain_name': 'gone.example.com', 'mappings': [{'url': '/s/', 'path': '/home/alice/s'}]},
+                        check_mode=True)
+    assert result['changed'] is True and not api.writes
+    assert [m['url'] for m in result['mappings']] == ['/s/']
+    assert any('there is no web app gone.example.com' in warning for warning in result['warnings'])
+
+
 def test_duplicates_fail_clearly_in_single_mode(api, run_module):
     api.expect('GET', LIST, json=[STATIC, mapping(13, '/static/', '/old')])
     result = run_module(static_file_mapping, {'url': '/static/', 'path': '/home/alice/mysite/static'})
