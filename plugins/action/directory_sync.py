@@ -25,12 +25,10 @@ import time
 
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_text
-from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.utils.display import Display
 
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _sync as sync
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._files import FilesError
-from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._patterns import parse_lines
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.plugin_utils._files_action import FilesActionBase
 
 display = Display()
@@ -52,31 +50,10 @@ def duration(seconds):
 
 class ActionModule(FilesActionBase):
 
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        del tmp
-        args = dict(self._task.args)
-        try:
-            if boolean(args.get('remote_src', False), strict=False):
-                result.update(self._execute_module(module_name=self.module_name(), module_args=args, task_vars=task_vars))
-                return result
-            return self.sync(args, task_vars, result)
-        finally:
-            self.cleanup_tmp()
-
     def prepare(self, args):
         """Everything that can fail before a request: src, the patterns, dest, batch_size; then the hashes."""
         src = self.find_source(args.get('src'), directory=True)
-        ignore_lines = []
-        if args.get('ignore_file'):
-            path = os.path.expanduser(to_text(args['ignore_file']))
-            if not os.path.isabs(path):
-                path = os.path.join(src, path)
-            try:
-                with open(path, 'r', encoding='utf-8') as stream:
-                    ignore_lines = parse_lines(stream.read().splitlines())
-            except (OSError, UnicodeDecodeError) as exc:
-                raise FilesError('ignore_file %s cannot be read: %s' % (path, exc))
+        ignore_lines = sync.read_ignore_file(src, to_text(args['ignore_file']) if args.get('ignore_file') else None)
         try:
             batch_size = int(args.get('batch_size', DEFAULT_BATCH_SIZE))
         except (TypeError, ValueError):
@@ -86,7 +63,7 @@ class ActionModule(FilesActionBase):
         local = sync.scan_local(src, path_filter)
         return src, dest, ignore_lines, batch_size, local, sync.hash_local(local)
 
-    def sync(self, args, task_vars, result):
+    def act(self, args, task_vars, result):
         started = time.time()
         try:
             src, dest, ignore_lines, batch_size, local, hashes = self.prepare(args)
@@ -95,9 +72,8 @@ class ActionModule(FilesActionBase):
             return result
 
         module_args = dict(args, src=src)
-        planned = self._execute_module(
-            module_name=self.module_name(), task_vars=task_vars,
-            module_args=dict(module_args, _controller={'phase': 'plan', 'local': hashes, 'ignore_patterns': ignore_lines}))
+        planned = self.run_module(
+            dict(module_args, _controller={'phase': 'plan', 'local': hashes, 'ignore_patterns': ignore_lines}), task_vars)
         if planned.get('failed'):
             result.update(planned)
             return result
@@ -169,8 +145,7 @@ class ActionModule(FilesActionBase):
 
         def work():
             try:
-                box['result'] = self._execute_module(module_name=self.module_name(), module_args=module_args,
-                                                     task_vars=run['task_vars'])
+                box['result'] = self.run_module(module_args, run['task_vars'])
             except BaseException as exc:  # pylint: disable=broad-exception-caught
                 box['error'] = exc
 
@@ -205,10 +180,9 @@ class ActionModule(FilesActionBase):
         for index, batch in enumerate(batches):
             placed = self.remote_paths(dict((rel, local[rel]) for kind, rel in batch if kind == sync.UPLOAD))
             try:
-                outcome = self._execute_module(
-                    module_name=self.module_name(), task_vars=run['task_vars'],
-                    module_args=self.apply_args(run, batch, placed, index == 0 and run['apply']['invalidate_first'],
-                                                index == len(batches) - 1))
+                outcome = self.run_module(
+                    self.apply_args(run, batch, placed, index == 0 and run['apply']['invalidate_first'],
+                                    index == len(batches) - 1), run['task_vars'])
             finally:
                 self.forget_remote_paths(placed)
             if outcome.get('failed'):

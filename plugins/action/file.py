@@ -10,30 +10,22 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_text
-from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.plugin_utils._files_action import FilesActionBase
 
 
 class ActionModule(FilesActionBase):
 
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        del tmp
-        args = dict(self._task.args)
-        try:
-            if args.get('src') is not None and args.get('state', 'present') == 'present' \
-                    and not boolean(args.get('remote_src', False), strict=False):
-                if args.get('content') is not None:
-                    result.update(failed=True, msg='parameters are mutually exclusive: src|content')
-                    return result
-                try:
-                    source = self.find_source(args['src'])
-                except AnsibleError as exc:
-                    result.update(failed=True, msg=to_text(exc))
-                    return result
-                args['src'] = self.remote_paths({'src': source})['src']
-            result.update(self._execute_module(module_name=self.module_name(), module_args=args, task_vars=task_vars))
-            return result
-        finally:
-            self.cleanup_tmp()
+    def act(self, args, task_vars, result):
+        if args.get('src') is not None and args.get('state', 'present') == 'present':
+            if args.get('content') is not None:
+                result.update(failed=True, msg='parameters are mutually exclusive: src|content')
+                return result
+            try:
+                source = self.find_source(args['src'])
+            except AnsibleError as exc:
+                result.update(failed=True, msg=to_text(exc))
+                return result
+            args['src'] = self.remote_paths({'src': source})['src']
+        result.update(self.run_module(args, task_vars))
+        return result

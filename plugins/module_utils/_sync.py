@@ -31,7 +31,7 @@ import uuid
 
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _manifest as manifest
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import PythonAnywhereError
-from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._patterns import PathFilter, PatternError
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._patterns import PathFilter, PatternError, parse_lines
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._files import (
     FilesError,
     check_remote_path,
@@ -91,6 +91,20 @@ def parents(relative):
 
 
 # --- the local side ---------------------------------------------------------------------------------
+def read_ignore_file(src, ignore_file):
+    """The patterns of a ``.gitignore``-style file (a relative path is relative to ``src``); [] without one."""
+    if not ignore_file:
+        return []
+    path = os.path.expanduser(ignore_file)
+    if not os.path.isabs(path):
+        path = os.path.join(src, path)
+    try:
+        with open(path, 'r', encoding='utf-8') as stream:
+            return parse_lines(stream.read().splitlines())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FilesError('ignore_file %s cannot be read: %s' % (path, exc))
+
+
 def scan_local(src, path_filter):
     """``{relative: absolute path}`` of the files under ``src`` that the filter takes.
 

@@ -290,7 +290,6 @@ from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._fil
     RemoteFiles,
 )
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._module import PythonAnywhereModule
-from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._patterns import parse_lines
 
 
 def argument_spec():
@@ -310,20 +309,6 @@ def argument_spec():
     )
 
 
-def read_ignore_file(params):
-    """The patterns of ``ignore_file`` (relative to ``src``), read where the module runs."""
-    if not params['ignore_file']:
-        return []
-    path = params['ignore_file']
-    if not os.path.isabs(path):
-        path = os.path.join(params['src'], path)
-    try:
-        with open(path, 'r', encoding='utf-8') as stream:
-            return parse_lines(stream.read().splitlines())
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FilesError('ignore_file %s cannot be read: %s' % (path, exc))
-
-
 def write_progress(path, **counts):
     """Tell the action plugin how far the run got (a small JSON file it polls; replaced atomically)."""
     partial = path + '.part'
@@ -338,7 +323,7 @@ def main():
 
     def run():
         controller = params['_controller']
-        ignore_lines = controller.get('ignore_patterns', []) if controller else read_ignore_file(params)
+        ignore_lines = controller.get('ignore_patterns', []) if controller else sync.read_ignore_file(params['src'], params['ignore_file'])
         dest, path_filter = sync.check_options(params, params['username'], ignore_lines)
         if TOOLBELT_IMPORT_ERROR and not module.check_mode:
             module.fail_json(msg=missing_required_lib('requests-toolbelt'), exception=TOOLBELT_IMPORT_ERROR)

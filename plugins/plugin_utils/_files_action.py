@@ -18,16 +18,38 @@ import os
 
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_text
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 
 class FilesActionBase(ActionBase):
-    """An action plugin that runs a module with files that live on the controller."""
+    """An action plugin that runs a module with files that live on the controller.
+
+    Subclasses implement :meth:`act`, called unless ``remote_src`` is set (then the module runs as it is,
+    reading its files on the host); the remote temporary folder is removed in every case.
+    """
 
     TRANSFERS_FILES = True
 
-    def module_name(self):
-        return self._task.resolved_action or self._task.action
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp
+        args = dict(self._task.args)
+        try:
+            if boolean(args.get('remote_src', False), strict=False):
+                result.update(self.run_module(args, task_vars))
+                return result
+            return self.act(args, task_vars, result)
+        finally:
+            if self._connection._shell.tmpdir:
+                self._remove_tmp_path(self._connection._shell.tmpdir)
+
+    def act(self, args, task_vars, result):
+        raise NotImplementedError()
+
+    def run_module(self, args, task_vars):
+        return self._execute_module(module_name=self._task.resolved_action or self._task.action, module_args=args,
+                                    task_vars=task_vars)
 
     def is_local(self):
         return getattr(self._connection, 'transport', None) == 'local' or \
@@ -71,7 +93,3 @@ class FilesActionBase(ActionBase):
             return
         self._low_level_execute_command('rm -f ' + ' '.join(self._connection._shell.quote(p) for p in placed.values()),
                                         sudoable=False)
-
-    def cleanup_tmp(self):
-        if self._connection._shell.tmpdir:
-            self._remove_tmp_path(self._connection._shell.tmpdir)

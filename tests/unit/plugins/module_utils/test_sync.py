@@ -413,13 +413,17 @@ def test_symlinked_folders_are_followed_once(tmp_path):
     assert sorted(found) == ['a/x.txt']
 
 
-def test_one_run_checkpoints_the_manifest_and_reports_progress(tmp_path):
+def planned_twelve(tmp_path):
+    """A plan to upload 12 files into an empty dest: (remote, local files, filter, plan)."""
     remote = FakeRemote()
-    files = dict(('f%02d.txt' % i, b'%d' % i) for i in range(12))
-    root = make_local(tmp_path, files)
+    root = make_local(tmp_path, dict(('f%02d.txt' % i, b'%d' % i) for i in range(12)))
     path_filter = PathFilter(always_exclude=[manifest.DEFAULT_NAME])
     local = sync.scan_local(str(root), path_filter)
-    the_plan = sync.plan(remote, DEST, sync.hash_local(local), path_filter)
+    return remote, local, path_filter, sync.plan(remote, DEST, sync.hash_local(local), path_filter)
+
+
+def test_one_run_checkpoints_the_manifest_and_reports_progress(tmp_path):
+    remote, local, path_filter, the_plan = planned_twelve(tmp_path)
     seen = []
     checkpoints = []
     original = remote.upload
@@ -438,12 +442,7 @@ def test_one_run_checkpoints_the_manifest_and_reports_progress(tmp_path):
 
 
 def test_a_failure_after_a_checkpoint_records_the_uploads_since(tmp_path):
-    remote = FakeRemote()
-    files = dict(('f%02d.txt' % i, b'%d' % i) for i in range(12))
-    root = make_local(tmp_path, files)
-    path_filter = PathFilter(always_exclude=[manifest.DEFAULT_NAME])
-    local = sync.scan_local(str(root), path_filter)
-    the_plan = sync.plan(remote, DEST, sync.hash_local(local), path_filter)
+    remote, local, path_filter, the_plan = planned_twelve(tmp_path)
     remote.fail_uploads_after = 5 + 1 + 2  # 5 uploads, a checkpoint, 2 uploads; the best-effort write then fails too
     with pytest.raises(PythonAnywhereError):
         sync.apply_batch(remote, DEST, the_plan['ops'], local, the_plan['known'], path_filter, checkpoint_every=5)
