@@ -339,22 +339,17 @@ def test_delete_spares_excluded_files_virtualenvs_and_the_manifest(tmp_path):
     assert ('DELETE', DEST + '/gone') in remote.calls and ('DELETE', DEST + '/gone/a.txt') not in remote.calls
 
 
-def test_a_file_where_src_has_a_folder_needs_delete(tmp_path):
-    remote = FakeRemote({DEST + '/docs': b'a file'})
-    root = make_local(tmp_path, {'docs/index.txt': b'i'})
+@pytest.mark.parametrize('on_server, in_src', [
+    ({'docs': b'a file'}, {'docs/index.txt': b'i'}),          # a file where src has a folder
+    ({'docs/index.txt': b'i'}, {'docs': b'now a file'}),      # a folder where src has a file
+])
+def test_a_file_folder_conflict_needs_delete(tmp_path, on_server, in_src):
+    remote = FakeRemote(dict((DEST + '/' + rel, data) for rel, data in on_server.items()))
+    root = make_local(tmp_path, in_src)
     with pytest.raises(FilesError, match='delete=true'):
         run(remote, root)
     run(remote, root, delete=True)
-    assert remote.tree() == {'docs/index.txt': b'i'}
-
-
-def test_a_folder_where_src_has_a_file_needs_delete(tmp_path):
-    remote = FakeRemote({DEST + '/docs/index.txt': b'i'})
-    root = make_local(tmp_path, {'docs': b'now a file'})
-    with pytest.raises(FilesError, match='delete=true'):
-        run(remote, root)
-    run(remote, root, delete=True)
-    assert remote.tree() == {'docs': b'now a file'}
+    assert remote.tree() == in_src
 
 
 def test_a_conflict_with_a_trusted_manifest_falls_back_to_listings(tmp_path):
