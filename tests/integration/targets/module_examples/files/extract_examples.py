@@ -3,33 +3,26 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Write the EXAMPLES of a module (read from its source, not imported) to a tasks file.
+"""Write the EXAMPLES of a module, as ``ansible-doc --json`` shows them to users, to a tasks file.
 
-Each example is an independent snippet, so the handlers it notifies run right after it (as they would at the
-end of a play made of that snippet): a flush_handlers task follows every top-level task.
+Reads the JSON of ``ansible-doc -t module --json <fqcn>`` on standard input. Each example is an independent
+snippet, so the handlers it notifies run right after it (as they would at the end of a play made of that
+snippet): a flush_handlers task follows every top-level task.
 """
 
 from __future__ import annotations
 
-import ast
+import json
 import sys
 
 import yaml
 
 
-def examples_of(module_path):
-    with open(module_path, encoding='utf-8') as stream:
-        tree = ast.parse(stream.read())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, 'id', None) == 'EXAMPLES' for t in node.targets):
-            return ast.literal_eval(node.value)
-    raise SystemExit('%s has no EXAMPLES' % module_path)
-
-
 def main():
-    module_path, destination = sys.argv[1:3]
+    fqcn, destination = sys.argv[1:3]
+    examples = json.load(sys.stdin)[fqcn]['examples']
     tasks = []
-    for task in yaml.safe_load(examples_of(module_path)):
+    for task in yaml.safe_load(examples):
         tasks.append(task)
         tasks.append({'name': 'Run the handlers of the example above', 'ansible.builtin.meta': 'flush_handlers'})
     with open(destination, 'w', encoding='utf-8') as stream:
