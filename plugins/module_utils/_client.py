@@ -438,7 +438,3 @@ class PythonAnywhereClient:
 
     def delete(self, template, **kwargs):
         return self.request('DELETE', template, **kwargs)
-
-
-def is_missing_error(error):
-    return isinstance(error, PythonAnywhereError) and error.status == 404

@@ -137,71 +137,98 @@ prepare_integration() {
     start_simulator && write_integration_config
 }
 
-split_targets() {
-    # split_targets JOBS TARGET... -> JOBS lines of targets, balanced by the size of their tasks.
-    python - "$@" <<'PY'
+order_targets() {
+    # order_targets TARGET... -> the targets, longest first: by their run time in the previous
+    # run (build/integration-times.txt, when there is one), else by the size of their task files.
+    python - "${PA_BUILD_DIR}/integration-times.txt" "$@" <<'PY'
 import pathlib
 import sys
 
-jobs, targets = int(sys.argv[1]), sys.argv[2:]
+times_file, targets = pathlib.Path(sys.argv[1]), sys.argv[2:]
 root = pathlib.Path('tests/integration/targets')
+times = {}
+if times_file.exists():
+    for line in times_file.read_text().splitlines():
+        name, _, secs = line.partition(' ')
+        times[name] = float(secs or 0)
 
 
 def weight(name):
-    return sum(len(p.read_text(errors='replace').splitlines()) for p in (root / name).rglob('*.yml')) or 1
+    if name in times:
+        return times[name]
+    # about 0.1 s per line of tasks when nothing better is known
+    return 0.1 * sum(len(p.read_text(errors='replace').splitlines()) for p in (root / name).rglob('*.yml'))
 
 
-groups = [[0, []] for _ in range(jobs)]
-for name in sorted(targets, key=weight, reverse=True):
-    group = min(groups, key=lambda g: g[0])
-    group[0] += weight(name)
-    group[1].append(name)
-for _, names in groups:
-    if names:
-        print(' '.join(sorted(names)))
+print('\n'.join(sorted(targets, key=weight, reverse=True)))
 PY
 }
 
-stage_integration() {
-    # Targets run in PA_INTEGRATION_JOBS parallel ansible-test processes (default 2: the machine
-    # has 2 cores), each in its own copy of the collection (ansible-test writes its inventory and
-    # venv into the collection), all against the one simulator: every target has its own account.
-    local jobs targets=() groups=() pids=() i rc=0 dir
-    mapfile -t targets < <(list_integration_targets)
-    jobs="${PA_INTEGRATION_JOBS:-2}"
-    [ "${jobs}" -le "${#targets[@]}" ] || jobs="${#targets[@]}"
-    echo "targets: ${targets[*]}"
-    if [ "${jobs}" -le 1 ]; then
-        ansible-test integration "${ANSIBLE_TEST_ARGS[@]}" --continue-on-error "${targets[@]}"
-        return
-    fi
-    mapfile -t groups < <(split_targets "${jobs}" "${targets[@]}")
-    for i in "${!groups[@]}"; do
-        dir="${PA_RUN_DIR}/integration-${i}/ansible_collections/pythonanywhere/pythonanywhere"
-        mkdir -p "$(dirname "${dir}")"
-        cp -a "${PA_COLLECTION_DIR}" "${dir}"
-        echo "job ${i}: ${groups[i]} (log: ${PA_RUN_DIR}/integration-${i}.log)"
-        # shellcheck disable=SC2086  # a group is a space-separated list of target names
-        (cd "${dir}" && exec ansible-test integration "${ANSIBLE_TEST_ARGS[@]}" --continue-on-error ${groups[i]}) \
-            >"${PA_RUN_DIR}/integration-${i}.log" 2>&1 &
-        pids+=("$!")
-    done
-    for i in "${!pids[@]}"; do
-        if wait "${pids[i]}"; then
-            groups[i]="PASS ${groups[i]}"
+next_target() {
+    # Pop the first line of the queue, one worker at a time.
+    flock 8
+    head -n 1 "${QUEUE}"
+    sed -i 1d "${QUEUE}"
+} 8>>"${PA_RUN_DIR}/integration-queue.lock"
+
+integration_worker() {
+    # integration_worker N: take targets from the queue until it is empty; run each with
+    # ansible-test in this worker's own copy of the collection; record "target PASS|FAIL secs".
+    local n="$1" dir target start rc
+    dir="${PA_RUN_DIR}/integration-${n}/ansible_collections/pythonanywhere/pythonanywhere"
+    mkdir -p "$(dirname "${dir}")"
+    cp -a "${PA_COLLECTION_DIR}" "${dir}"
+    while :; do
+        target="$(next_target)"
+        [ -n "${target}" ] || break
+        start="$(date +%s)"
+        rc=0
+        (cd "${dir}" && exec ansible-test integration "${ANSIBLE_TEST_ARGS[@]}" "${target}") \
+            >"${PA_RUN_DIR}/integration-${target}.log" 2>&1 || rc=$?
+        if [ "${rc}" = 0 ]; then
+            echo "${target} PASS $(($(date +%s) - start)) ${n}" >>"${RESULTS_FILE}"
         else
-            groups[i]="FAIL ${groups[i]}"
-            rc=1
+            echo "${target} FAIL $(($(date +%s) - start)) ${n}" >>"${RESULTS_FILE}"
         fi
     done
-    for i in "${!groups[@]}"; do
-        printf '\n---------- integration job %s: %s ----------\n' "${i}" "${groups[i]}"
-        cat "${PA_RUN_DIR}/integration-${i}.log"
+}
+
+stage_integration() {
+    # Targets run in PA_INTEGRATION_JOBS parallel workers (default 3: many tasks wait on the
+    # API's pacing rather than the CPU), each an ansible-test run per target in the worker's own
+    # copy of the collection (ansible-test writes its inventory and venv there), all against the
+    # one simulator: every target has its own account, so they do not slow each other down.
+    local jobs found=() targets=() pids=() i rc=0 target result secs worker
+    mapfile -t found < <(list_integration_targets)
+    mapfile -t targets < <(order_targets "${found[@]}")
+    jobs="${PA_INTEGRATION_JOBS:-3}"
+    [ "${jobs}" -le "${#targets[@]}" ] || jobs="${#targets[@]}"
+    echo "targets, longest first: ${targets[*]}"
+    echo "workers: ${jobs} (logs: ${PA_RUN_DIR}/integration-<target>.log)"
+    QUEUE="${PA_RUN_DIR}/integration-queue"
+    RESULTS_FILE="${PA_RUN_DIR}/integration-results"
+    printf '%s\n' "${targets[@]}" >"${QUEUE}"
+    : >"${RESULTS_FILE}"
+    for i in $(seq 1 "${jobs}"); do
+        integration_worker "${i}" &
+        pids+=("$!")
     done
-    printf '\n'
-    for i in "${!groups[@]}"; do
-        printf 'integration job %s: %s\n' "${i}" "${groups[i]}"
+    for i in "${pids[@]}"; do
+        wait "${i}" || rc=1
     done
+    for target in "${targets[@]}"; do
+        printf '\n---------- integration target %s ----------\n' "${target}"
+        cat "${PA_RUN_DIR}/integration-${target}.log" 2>/dev/null || echo "(no log: the target did not run)"
+    done
+    printf '\n%-24s %-6s %8s %s\n' target result seconds worker
+    for target in "${targets[@]}"; do
+        read -r result secs worker < <(awk -v t="${target}" '$1 == t {print $2, $3, $4}' "${RESULTS_FILE}") || true
+        printf '%-24s %-6s %8s %s\n' "${target}" "${result:-NOTRUN}" "${secs:-}" "${worker:-}"
+        [ "${result:-}" = PASS ] || rc=1
+        result="" secs="" worker=""
+    done
+    # Remember the times for the next run's ordering (build/ is not committed).
+    awk '{print $1, $3}' "${RESULTS_FILE}" >"${PA_BUILD_DIR}/integration-times.txt" || true
     return "${rc}"
 }
 
