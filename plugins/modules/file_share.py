@@ -14,7 +14,7 @@ description:
   - Share a file of the account (anyone with the link can view it), or stop sharing it, through the
     C(/api/v0/user/{username}/files/sharing/) endpoint, and return the link.
 author:
-  - PythonAnywhere collection maintainers
+  - PythonAnywhere collection maintainers (@pythonanywhere-ansible)
 options:
   path:
     description:
