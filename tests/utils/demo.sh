@@ -112,16 +112,29 @@ printf '\n==================== demo: the web app as the simulator holds it =====
 admin GET "/accounts/${DEMO_USER}/state" | python -c '
 import json, sys
 
+SECRET = ("password", "private_key", "token")
+
+
 def scrub(value):
     if isinstance(value, dict):
-        return {k: scrub(v) for k, v in value.items() if not k.endswith("password") and k != "token"}
+        return {k: scrub(v) for k, v in value.items() if not k.endswith(SECRET)}
     if isinstance(value, list):
         return [scrub(v) for v in value]
     return value
 
+
 state = json.load(sys.stdin)
-webapps = state.get("webapps", state)
-print(json.dumps(scrub(webapps), indent=2, sort_keys=True))
+shown = []
+for app in state.get("webapps", []):
+    domain = app["domain_name"]
+    shown.append({
+        "webapp": app,
+        "static_files": state.get("static_files", {}).get(domain, []),
+        "static_headers": state.get("static_headers", {}).get(domain, []),
+        "ssl": state.get("ssl", {}).get(domain.lower()),
+        "reloads": state.get("reloads", {}).get(domain),
+    })
+print(json.dumps(scrub(shown), indent=2, sort_keys=True))
 '
 recap="${recap#*: }"
 printf '\ndemo: second run: %s\n' "$(printf '%s' "${recap}" | tr -s ' ')"
