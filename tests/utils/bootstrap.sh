@@ -72,6 +72,18 @@ PY
     mv "${cache}.tmp" "${cache}"
 }
 
+make_ansible_test_ssh_key() {
+    # ansible-test creates ~/.ansible/test/id_rsa on first use, with ssh-keygen asking before it
+    # overwrites: parallel integration workers on a fresh machine race there and fail. Create it
+    # here once, exactly as ansible-test does (PEM, "RSA PRIVATE KEY" header for paramiko).
+    local key="${HOME}/.ansible/test/id_rsa"
+    [ -f "${key}" ] && [ -f "${key}.pub" ] && return 0
+    mkdir -p "$(dirname "${key}")"
+    rm -f "${key}" "${key}.pub"
+    ssh-keygen -m PEM -q -t rsa -N '' -f "${key}" </dev/null >/dev/null
+    sed -i -E 's/(BEGIN|END) PRIVATE KEY/\1 RSA PRIVATE KEY/' "${key}"
+}
+
 link_interpreters() {
     # Real interpreters first on PATH (P2): pybin/python3.X -> the pyenv binaries.
     local bin root version_dir minor
@@ -118,6 +130,7 @@ main() {
     fi
     link_interpreters
     write_get_pip_standin
+    make_ansible_test_ssh_key
     install_shellcheck
 }
 
