@@ -139,18 +139,21 @@ prepare_integration() {
 
 order_targets() {
     # order_targets TARGET... -> the targets, longest first: by their run time in the previous
-    # run (build/integration-times.txt, when there is one), else by the size of their task files.
-    python - "${PA_BUILD_DIR}/integration-times.txt" "$@" <<'PY'
+    # run here (build/integration-times.txt), else in a reference run (tests/utils/integration-times.txt,
+    # for fresh clones such as CI's), else by the size of their task files.
+    python - "${REPO_ROOT}/tests/utils/integration-times.txt" "${PA_BUILD_DIR}/integration-times.txt" "$@" <<'PY'
 import pathlib
 import sys
 
-times_file, targets = pathlib.Path(sys.argv[1]), sys.argv[2:]
+times_files, targets = sys.argv[1:3], sys.argv[3:]
 root = pathlib.Path('tests/integration/targets')
 times = {}
-if times_file.exists():
-    for line in times_file.read_text().splitlines():
-        name, _, secs = line.partition(' ')
-        times[name] = float(secs or 0)
+for times_file in map(pathlib.Path, times_files):
+    if times_file.exists():
+        for line in times_file.read_text().splitlines():
+            name, _, secs = line.partition(' ')
+            if name and not name.startswith('#'):
+                times[name] = float(secs.split()[0] if secs.split() else 0)
 
 
 def weight(name):
@@ -227,8 +230,8 @@ stage_integration() {
         [ "${result:-}" = PASS ] || rc=1
         result="" secs="" worker=""
     done
-    # Remember the times for the next run's ordering (build/ is not committed).
-    awk '{print $1, $3}' "${RESULTS_FILE}" >"${PA_BUILD_DIR}/integration-times.txt" || true
+    # Remember the passing targets' times for the next run's ordering (build/ is not committed).
+    awk '$2 == "PASS" {print $1, $3}' "${RESULTS_FILE}" >"${PA_BUILD_DIR}/integration-times.txt" || true
     return "${rc}"
 }
 
