@@ -312,10 +312,8 @@ class PythonAnywhereClient:
         """
         method = method.upper()
         path = self.path_for(template, **(params or {}))
-        url = self.base_url + path
-        if query:
-            url += '?' + urlencode(query)
         shown = path + ('?' + urlencode(query) if query else '')
+        url = self.base_url + shown
         retry_any = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         bucket = template
         attempts = 0
