@@ -82,7 +82,7 @@ options:
       - V(always_on) creates an always-on task (paid accounts), which starts at once, and deletes it.
       - V(scheduled_task) creates a daily task at the next minute (by the server's clock), waits for it, and deletes
         it. Up to about 70 seconds pass before the command starts. Free accounts made before 2026-01-15 have one
-        scheduled task: it must be free.
+        scheduled task, which must be free then.
       - V(console) types the command into the started console O(console_id); the command must not wait for input.
       - V(auto) tries an always-on task, then a scheduled task, then the console O(console_id) when given, going to
         the next one when PythonAnywhere refuses a route because of the account's plan or quota. The result says
