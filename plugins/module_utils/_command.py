@@ -267,7 +267,8 @@ class CommandRunner:
         return 0.5
 
     def start_task(self, route, command, description):
-        """Create the task that starts ``command``; returns ``(id, expected server time of the start)``."""
+        """Create the task that starts ``command``; returns ``(id, expected server time of the start)``, the start
+        being None for a route that starts at once (always-on)."""
         if route == 'always_on':
             path, body = 'always_on/', {'command': command, 'description': description, 'enabled': True}
             start = None
@@ -294,7 +295,7 @@ class CommandRunner:
         if 'id' not in task:
             raise CommandError('PythonAnywhere created the %s without telling its id: %r' % (path, task))
         self.task = (route, task['id'])
-        return task['id'], start if start is not None else self.server.now()
+        return task['id'], start
 
     def delete_task(self):
         if self.task is None:
@@ -415,10 +416,11 @@ class CommandRunner:
                         # The shell prints the mark joined; the echoed input shows it split: never a false end.
                         console.send_input({"id": console_id},
                                            '%s; echo "%s""%s"\n' % (task_command, token[:4], token[4:]))
-                        task_id, expected = console_id, self.server.now()
+                        task_id, expected = console_id, asked
                     else:
                         token = None
                         task_id, expected = self.start_task(route, task_command, description)
+                        expected = asked if expected is None else expected
                 except RouteRefused as exc:
                     refused.append((route, exc))
                     continue
