@@ -380,7 +380,9 @@ class CommandRunner:
                 # apart, the last one at the expected start.
                 pause = min(10.0, max(shortest, local_start - now), max(shortest, pause * 2))
             elif not running:
-                running, pause = True, shortest
+                # From the start on, quick polls first (a short command is done within a second), growing apart:
+                # a long command is polled every 5 s (or 2 x period / limit), half of an endpoint's limit at most.
+                running, pause = True, min(shortest, 0.5)
             else:
                 pause = min(max(shortest, 5.0), pause * 1.5)
             self.sleep(pause)
