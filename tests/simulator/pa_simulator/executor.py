@@ -425,10 +425,13 @@ class Executor:  # pylint: disable=too-many-instance-attributes
         elif kind in ("webapp", "website"):
             with self.lock:
                 running = self.runs.get((kind, obj_id))
+            if event == "touched" and running is not None and self._wsgi_mtime(running) == running.wsgi_mtime:
+                return  # already restarted for this change (several requests asked at once)
             if event in ("reload", "touched") and running is not None:
                 why = "reload requested" if event == "reload" else "WSGI file changed"
                 self._server_line(running, f"Reloading ({why}): stopping the worker")
-            self._kill(kind, obj_id, event)
+            if event != "start":  # a start while one runs (two first requests at once) keeps it
+                self._kill(kind, obj_id, event)
             if event in ("start", "touched"):
                 self._start_worker(kind, obj_id)
         elif kind == "console":
