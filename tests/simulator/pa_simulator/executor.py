@@ -153,7 +153,6 @@ class Run:  # pylint: disable=too-few-public-methods,too-many-instance-attribute
         self.server_log = None  # web workers: where stdout and the simulator's lines go
         self.socket_path: str | None = None  # web workers: the host path of the socket they serve on
         self.wsgi_mtime: float | None = None  # WSGI workers: the WSGI file's mtime when started
-        self.log_path: Path | None = None
         self.master: int | None = None  # the terminal (consoles)
         self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self.stopping: str | None = None  # why it was killed on purpose ("deleted", "stopped", ...)
@@ -533,16 +532,19 @@ class Executor:  # pylint: disable=too-many-instance-attributes
             [sys.executable, "-m", "pa_simulator.sandbox"], env=env, stdin=stdin, stdout=stdout,
             stderr=stdout if stderr is None else stderr, start_new_session=True, close_fds=True, cwd="/")
 
-    def _open_log(self, username: str, vpath: str) -> tuple[Path, object]:
-        fs = self.sim.fs(username)
-        fs.ensure()
-        return Path(vpath), fs.open_for_append(vpath)
-
     def _start_task(self, task_id: int, forced: bool = False) -> None:
+        """A scheduled task (an enabled one, unless ``forced``), logging to schedule-log-<id>.log, under its cap."""
+        self._start_logged("schedule", task_id, f"/var/log/schedule-log-{task_id}.log", forced)
+
+    def _start_always_on(self, task_id: int) -> None:
+        """An enabled always-on task, logging to alwayson-log-<id>.log."""
+        self._start_logged("always_on", task_id, f"/var/log/alwayson-log-{task_id}.log", False)
+
+    def _start_logged(self, kind: str, task_id: int, log: str, forced: bool) -> None:
         store = self.sim.store
         generation = self.generation
         with store.lock:
-            found = store.list_one("schedule", task_id)
+            found = store.list_one(kind, task_id)
             if found is None or not (found[1].get("enabled") or forced):
                 return
             username, task = found
@@ -550,50 +552,27 @@ class Executor:  # pylint: disable=too-many-instance-attributes
         if account is None:
             return
         with self.lock:
-            if ("schedule", task_id) in self.runs or generation != self.generation:
+            if (kind, task_id) in self.runs or generation != self.generation:
                 return
-            real, handle = self._open_log(username, f"/var/log/schedule-log-{task_id}.log")
+            fs = self.sim.fs(username)
+            fs.ensure()
+            handle = fs.open_for_append(log)
             spec = self._spec(account, ["bash", "-c", task["command"]], f"/home/{username}", tty=False)
             try:
                 proc = self._popen(spec, subprocess.DEVNULL, handle)
             except OSError as exc:
                 handle.close()
-                sys.stderr.write(f"pa_simulator: cannot start task {task_id}: {exc}\n")
+                sys.stderr.write(f"pa_simulator: cannot start {kind} {task_id}: {exc}\n")
                 return
-            run = Run("schedule", task_id, username, proc)
-            run.log, run.log_path = handle, real
-            limit = self.sim.exec_settings["task_time_limit"]
-            if limit is None:
-                limit = PLAN_TIME_LIMITS.get(account["plan"], PLAN_TIME_LIMITS["paid"])
-            run.limit = float(limit)
-            run.deadline = run.started + run.limit
-            self.runs[("schedule", task_id)] = run
-
-    def _start_always_on(self, task_id: int) -> None:
-        store = self.sim.store
-        generation = self.generation
-        with store.lock:
-            found = store.list_one("always_on", task_id)
-            if found is None or not found[1].get("enabled"):
-                return
-            username, task = found
-            account = store.account(username)
-        if account is None:
-            return
-        with self.lock:
-            if ("always_on", task_id) in self.runs or generation != self.generation:
-                return
-            real, handle = self._open_log(username, f"/var/log/alwayson-log-{task_id}.log")
-            spec = self._spec(account, ["bash", "-c", task["command"]], f"/home/{username}", tty=False)
-            try:
-                proc = self._popen(spec, subprocess.DEVNULL, handle)
-            except OSError as exc:
-                handle.close()
-                sys.stderr.write(f"pa_simulator: cannot start always-on task {task_id}: {exc}\n")
-                return
-            run = Run("always_on", task_id, username, proc)
-            run.log, run.log_path = handle, real
-            self.runs[("always_on", task_id)] = run
+            run = Run(kind, task_id, username, proc)
+            run.log = handle
+            if kind == "schedule":
+                limit = self.sim.exec_settings["task_time_limit"]
+                if limit is None:
+                    limit = PLAN_TIME_LIMITS.get(account["plan"], PLAN_TIME_LIMITS["paid"])
+                run.limit = float(limit)
+                run.deadline = run.started + run.limit
+            self.runs[(kind, task_id)] = run
 
     def _start_console(self, console_id: int) -> None:
         store = self.sim.store
