@@ -327,8 +327,10 @@ class Executor:  # pylint: disable=too-many-instance-attributes
                     for run in self.runs.values()]
 
     def always_on_state(self, task_id: int) -> str:
-        """``running``, ``restarting`` (waiting for the restart delay) or ``stopped``."""
+        """``starting``, ``running``, ``restarting`` (waiting for the restart delay) or ``stopped``."""
         with self.lock:
+            if ("always_on", task_id, "start") in self.events:
+                return "starting"
             if ("always_on", task_id) in self.runs:
                 return "running"
             if task_id in self.restart_at:
