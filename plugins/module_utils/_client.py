@@ -464,7 +464,7 @@ def _causes(exc: BaseException) -> Iterable[BaseException]:
     pending = [exc]
     while pending:
         current = pending.pop(0)
-        if current is None or any(current is known for known in seen):
+        if not isinstance(current, BaseException) or any(current is known for known in seen):
             continue
         seen.append(current)
         pending.extend((current.__cause__, current.__context__, getattr(current, 'reason', None)))

@@ -17,6 +17,7 @@ from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._cli
     PythonAnywhereClient,
     PythonAnywhereError,
     default_domain,
+    normalize_domain,
 )
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._resource import ResourceError
 
@@ -27,6 +28,7 @@ def connection_argument_spec():
         username=dict(type='str', fallback=(env_fallback, ['PYTHONANYWHERE_USERNAME'])),
         api_token=dict(type='str', no_log=True, fallback=(env_fallback, ['API_TOKEN', 'PYTHONANYWHERE_API_TOKEN'])),
         api_host=dict(type='str', aliases=['api_url']),
+        allow_plain_http=dict(type='bool', default=False, fallback=(env_fallback, ['PYTHONANYWHERE_ALLOW_PLAIN_HTTP'])),
         validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['PYTHONANYWHERE_VALIDATE_CERTS'])),
         ca_path=dict(type='path', fallback=(env_fallback, ['PYTHONANYWHERE_CA_PATH'])),
         api_timeout=dict(type='float', default=30.0, fallback=(env_fallback, ['PYTHONANYWHERE_TIMEOUT'])),
@@ -48,8 +50,17 @@ def resolve_api_host(value):
     return DEFAULT_HOST
 
 
+#: Options that name a domain: every module that takes one normalises it here, once, before anything else.
+DOMAIN_OPTIONS = ('domain_name',)
+
+
 class PythonAnywhereModule(AnsibleModule):
-    """An AnsibleModule with the connection options merged in and an API client at hand."""
+    """An AnsibleModule with the connection options merged in and an API client at hand.
+
+    A domain option (:data:`DOMAIN_OPTIONS`) is normalised as PythonAnywhere spells domains (no surrounding
+    spaces, lower case, no trailing dot), or refused, before the module sees it: ``alice.pythonanywhere.com.``
+    and `` Alice.PythonAnywhere.com`` find the same web app as ``alice.pythonanywhere.com``.
+    """
 
     def __init__(self, argument_spec, **kwargs):
         spec = connection_argument_spec()
@@ -57,12 +68,21 @@ class PythonAnywhereModule(AnsibleModule):
         kwargs.setdefault('supports_check_mode', True)
         super().__init__(argument_spec=spec, **kwargs)
         self._client = None
+        token = self.params.get('api_token')
+        if isinstance(token, str) and len(token.strip()) >= 4:
+            self.no_log_values.add(token.strip())  # the stripped token is the one sent: mask it in any output too
+        for name in DOMAIN_OPTIONS:
+            if name in spec:
+                try:
+                    self.params[name] = normalize_domain(self.params.get(name))
+                except ValueError as exc:
+                    self.fail_json(msg='%s %s' % (name, exc))
 
     def check_connection_params(self):
         problems = []
         if not self.params['username']:
             problems.append('username is required (set it, or the environment variable PYTHONANYWHERE_USERNAME)')
-        if not self.params['api_token']:
+        if not (self.params['api_token'] or '').strip():
             problems.append('api_token is required (set it, or the environment variable API_TOKEN)')
         for name in ('api_timeout', 'rate_limit_period'):
             if self.params[name] is not None and self.params[name] <= 0:
@@ -90,7 +110,7 @@ class PythonAnywhereModule(AnsibleModule):
                     validate_certs=params['validate_certs'], ca_path=params['ca_path'], timeout=params['api_timeout'],
                     retries=params['api_retries'], retry_budget=params['api_retry_budget'],
                     rate_limit=params['rate_limit'], rate_limit_period=params['rate_limit_period'],
-                    log=self.debug)
+                    allow_plain_http=params['allow_plain_http'], log=self.debug, warn=self.warn)
             except (PythonAnywhereError, ValueError) as exc:
                 self.fail_json(msg=str(exc))
             for name, spec in self.argument_spec.items():
