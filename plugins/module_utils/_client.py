@@ -578,7 +578,12 @@ class PythonAnywhereClient:
             response, failure = self._send(call, kwargs, expected, stream_to)
             if response is not None and (response.status in expected or response.status in allowed):
                 return self._accept(call, response)
-            delay = self._retry_delay(call, response, failure)
+            try:
+                delay = self._retry_delay(call, response, failure)
+            except PythonAnywhereError:
+                if stream_to is not None and response is None:
+                    stream_to.truncate(0)  # no half-written body is left behind
+                raise
             self._before_retry(call, delay, stream_to)
 
     def _start(self, method: str, template: str, params: Optional[dict], query: Optional[dict],
