@@ -66,10 +66,10 @@ options:
       - How many times a request is retried after HTTP 429 (any method, honouring C(Retry-After)),
         or after HTTP 500/502/503/504 or a connection error (only requests that are safe to repeat;
         a POST that may have been applied is never repeated).
-      - Not retried, because another attempt would only fail again: an HTTP 429 that is not rate limiting
-        (no C(Retry-After) and no "throttled" message, such as the free plan's "Console limit reached."), a TLS
-        failure, and, before the server has answered once, a refused connection or a host name that does not
-        resolve. These fail at once, with a hint at the cause.
+      - Some failures are not retried, because another attempt would only fail again. They fail at once, with
+        a hint at the cause. They are an HTTP 429 that is not rate limiting (no C(Retry-After) and no
+        C(throttled) in the message, such as the free plan's C(Console limit reached.)), a TLS failure, and,
+        before the server has answered once, a refused connection or a host name that does not resolve.
       - If not set, the environment variable E(PYTHONANYWHERE_RETRIES) is used.
     type: int
     default: 5
@@ -77,7 +77,7 @@ options:
     description:
       - The longest time, in seconds, spent waiting between retries of one request before giving up.
         An HTTP 429 whose C(Retry-After) asks for longer fails at once, saying so.
-      - It also bounds the wait for a slot of the pacing window (see O(rate_limit)): a window that asks for
+      - It also bounds the wait for a slot of the pacing window (see O(rate_limit)). A window that asks for
         more than this (or for more than twice O(rate_limit_period)) cannot be right, and is reset with a warning.
       - If not set, the environment variable E(PYTHONANYWHERE_RETRY_BUDGET) is used.
     type: float
@@ -102,9 +102,9 @@ options:
 requirements:
   - requests
 notes:
-  - A domain name option (O(domain_name)) is compared as PythonAnywhere spells domains: surrounding spaces and
-    one trailing dot are removed and letters are lower-cased (V(Alice.PythonAnywhere.com.) names
-    V(alice.pythonanywhere.com)). Anything else that is not a host name is refused before any request.
+  - A domain name option (O(domain_name)) is read as PythonAnywhere spells domains. Surrounding spaces and
+    one trailing dot are removed and letters are lower-cased, so V(Alice.PythonAnywhere.com.) names
+    V(alice.pythonanywhere.com). Anything else that is not a host name is refused before any request.
   - All modules of this collection are in the action group C(pythonanywhere.pythonanywhere.all), so
     the connection options can be set once for a play with C(module_defaults).
 '''

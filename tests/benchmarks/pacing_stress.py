@@ -62,8 +62,9 @@ def run_case(sim, collections, processes, requests, limit, period, workdir):
     os.makedirs(state_dir, mode=0o700)
     env = dict(os.environ, PYTHONPATH=collections)
     start = time.time() + 1.0 + 0.1 * processes  # every process imports first, then all start at once
-    workers = [subprocess.Popen([sys.executable, '-c', WORKER, sim.url, username, token, str(limit), str(period),
-                                 state_dir, str(requests), repr(start)], env=env) for _ in range(processes)]
+    command = [sys.executable, '-c', WORKER, sim.url, username, token, str(limit), str(period), state_dir,
+               str(requests), repr(start)]
+    workers = [subprocess.Popen(command, env=env) for _worker in range(processes)]
     failed = sum(1 for worker in workers if worker.wait() != 0)
     wall = time.time() - start
     entries = admin(sim.url, '/log?account=%s&limit=100000' % username)['entries']
@@ -91,8 +92,8 @@ def main():
     try:
         print('simulator %s: %d requests per %.1f s per endpoint; client %s; %d GETs per process'
               % (sim.url, args.limit, args.period, os.path.abspath(args.collection), args.requests))
-        print('%9s %9s %9s %16s %21s %8s %7s' % ('processes', 'requests', 'HTTP 429', 'busiest window',
-                                                'busiest (accepted)', 'wall s', 'failed'))
+        header = ('processes', 'requests', 'HTTP 429', 'busiest window', 'busiest (accepted)', 'wall s', 'failed')
+        print('%9s %9s %9s %16s %21s %8s %7s' % header)
         for processes in args.processes:
             row = run_case(sim, collections, processes, args.requests, args.limit, args.period, workdir)
             print('%9d %9d %9d %16d %21d %8.1f %7d' % (

@@ -348,7 +348,7 @@ def test_default_pacing_folder_is_private_to_the_user(tmp_path, monkeypatch):
     assert stat.S_IMODE(os.lstat(pacer.path).st_mode) == 0o600
 
 
-def _memory_only(pacer, warnings, clock):
+def _memory_only(pacer, warnings):
     pacer.release('webapps/', pacer.acquire('webapps/'))
     assert pacer.path is None
     assert len(warnings) == 1 and 'within this task only' in warnings[0]
@@ -361,7 +361,7 @@ def test_a_symlinked_pacing_folder_is_not_followed(tmp_path, clock):
     warnings = []
     pacer = Pacer(5, 60, 'account', state_dir=str(tmp_path / 'pacing'), clock=clock.time, sleep=clock.sleep,
                   warn=warnings.append)
-    _memory_only(pacer, warnings, clock)
+    _memory_only(pacer, warnings)
     assert 'symbolic link' in warnings[0]
     assert list(target.iterdir()) == []
 
@@ -372,7 +372,7 @@ def test_a_pacing_folder_open_to_others_is_not_used(tmp_path, clock):
     folder.chmod(0o777)
     warnings = []
     pacer = Pacer(5, 60, 'account', state_dir=str(folder), clock=clock.time, sleep=clock.sleep, warn=warnings.append)
-    _memory_only(pacer, warnings, clock)
+    _memory_only(pacer, warnings)
     assert 'open to other users' in warnings[0]
     assert list(folder.iterdir()) == []
 
@@ -383,7 +383,7 @@ def test_a_pacing_folder_of_another_user_is_not_used(tmp_path, clock, monkeypatc
     monkeypatch.setattr(os, 'getuid', lambda: folder.stat().st_uid + 1)  # as if someone else had made it
     warnings = []
     pacer = Pacer(5, 60, 'account', state_dir=str(folder), clock=clock.time, sleep=clock.sleep, warn=warnings.append)
-    _memory_only(pacer, warnings, clock)
+    _memory_only(pacer, warnings)
     assert 'belongs to user id' in warnings[0]
 
 
@@ -395,7 +395,7 @@ def test_a_symlinked_window_file_is_not_followed(tmp_path, clock):
     warnings = []
     pacer = Pacer(5, 60, 'account', state_dir=str(folder), clock=clock.time, sleep=clock.sleep, warn=warnings.append)
     os.symlink(str(victim), pacer.path)
-    _memory_only(pacer, warnings, clock)
+    _memory_only(pacer, warnings)
     assert victim.read_text() == 'precious'
 
 
