@@ -102,7 +102,7 @@ options:
 requirements:
   - requests
 notes:
-  - A domain name option (O(domain_name)) is read as PythonAnywhere spells domains. Surrounding spaces and
+  - A domain name option (C(domain_name)) is read as PythonAnywhere spells domains. Surrounding spaces and
     one trailing dot are removed and letters are lower-cased, so V(Alice.PythonAnywhere.com.) names
     V(alice.pythonanywhere.com). Anything else that is not a host name is refused before any request.
   - All modules of this collection are in the action group C(pythonanywhere.pythonanywhere.all), so

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any, Callable, Optional
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
@@ -22,7 +23,7 @@ from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._cli
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._resource import ResourceError
 
 
-def connection_argument_spec():
+def connection_argument_spec() -> dict:
     """The connection options every module takes (documented in the ``connection`` doc fragment)."""
     return dict(
         username=dict(type='str', fallback=(env_fallback, ['PYTHONANYWHERE_USERNAME'])),
@@ -39,7 +40,7 @@ def connection_argument_spec():
     )
 
 
-def resolve_api_host(value):
+def resolve_api_host(value: Optional[str]) -> str:
     """``api_host``, else ``PYTHONANYWHERE_SITE``, else ``www.`` + ``PYTHONANYWHERE_DOMAIN`` (as PA's own tools do)."""
     if value:
         return value
@@ -62,7 +63,7 @@ class PythonAnywhereModule(AnsibleModule):
     and `` Alice.PythonAnywhere.com`` find the same web app as ``alice.pythonanywhere.com``.
     """
 
-    def __init__(self, argument_spec, **kwargs):
+    def __init__(self, argument_spec: dict, **kwargs: Any) -> None:
         spec = connection_argument_spec()
         spec.update(argument_spec)
         kwargs.setdefault('supports_check_mode', True)
@@ -78,7 +79,7 @@ class PythonAnywhereModule(AnsibleModule):
                 except ValueError as exc:
                     self.fail_json(msg='%s %s' % (name, exc))
 
-    def check_connection_params(self):
+    def check_connection_params(self) -> None:
         problems = []
         if not self.params['username']:
             problems.append('username is required (set it, or the environment variable PYTHONANYWHERE_USERNAME)')
@@ -94,11 +95,11 @@ class PythonAnywhereModule(AnsibleModule):
             self.fail_json(msg='; '.join(problems))
 
     @property
-    def api_host(self):
+    def api_host(self) -> str:
         return resolve_api_host(self.params['api_host'])
 
     @property
-    def client(self):
+    def client(self) -> PythonAnywhereClient:
         if self._client is None:
             if REQUESTS_IMPORT_ERROR:
                 self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
@@ -118,15 +119,15 @@ class PythonAnywhereModule(AnsibleModule):
                     self._client.add_secret(params[name])
         return self._client
 
-    def default_domain(self):
+    def default_domain(self) -> str:
         self.check_connection_params()
         return default_domain(self.params['username'], self.api_host)
 
-    def fail_api(self, error, **result):
+    def fail_api(self, error: Exception, **result: Any) -> None:
         """Fail with an API error; the message names method, path, status and the API's own words."""
         self.fail_json(msg=str(error), status=getattr(error, 'status', None), **result)
 
-    def run(self, function):
+    def run(self, function: Callable[[], Any]) -> None:
         """Call ``function()``; an API or input error becomes a clean failure instead of a traceback."""
         try:
             function()

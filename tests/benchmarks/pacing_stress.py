@@ -14,12 +14,18 @@ at most ``--limit``) and the wall time. It asserts nothing: the figures are for 
 
     python tests/benchmarks/pacing_stress.py [--processes 1 2 4 8] [--requests 20] [--limit 10] [--period 1]
     python tests/benchmarks/pacing_stress.py --collection /path/to/another/checkout   # e.g. before a fix
+    python tests/benchmarks/pacing_stress.py --syncs 2 4 --files 100   # also N ansible-playbook directory_sync runs
+
+With ``--syncs``, N ``ansible-playbook`` runs at once each sync ``--files`` files into their own folder of one
+account through the real ``directory_sync`` module, the simulator and the modules at 40 requests per
+``--sync-period`` seconds (the integration tests' window), and the same figures are printed.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,7 +34,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from files_benchmark import ROOT, Simulator, admin, stamp  # noqa: E402  (a sibling script, not a package)
+from files_benchmark import (  # noqa: E402  (a sibling script, not a package)
+    ROOT, Simulator, admin, make_tree, playbook, stamp, sync_task,
+)
 
 WORKER = textwrap.dedent('''
     import sys, time
@@ -75,12 +83,59 @@ def run_case(sim, collections, processes, requests, limit, period, workdir):
             'wall_s': wall, 'failed_processes': failed}
 
 
+def run_syncs(sim, collections, syncs, files, period, workdir):
+    """``syncs`` ansible-playbook runs at once, each a directory_sync of ``files`` files into its own folder."""
+    username = 'sync%d' % syncs
+    token = admin(sim.url, '/accounts', {'username': username, 'plan': 'paid'})['token']
+    connection = {'username': username, 'api_token': token, 'api_host': sim.url, 'rate_limit_period': period}
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections, ANSIBLE_NOCOLOR='1',
+               ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCALHOST_WARNING='false',
+               ANSIBLE_INVENTORY_UNPARSED_WARNING='false')
+    runs = []
+    for index in range(syncs):
+        folder = os.path.join(workdir, '%s-run%d' % (username, index))
+        os.makedirs(folder)
+        make_tree(os.path.join(folder, 'src'), files)
+        playbook(folder, connection, [sync_task(os.path.join(folder, 'src'), '/home/%s/site%d' % (username, index))])
+        runs.append(folder)
+    start = time.time()
+    program = shutil.which('ansible-playbook') or os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+    logs = [open(os.path.join(folder, 'play.log'), 'w') for folder in runs]  # pylint: disable=consider-using-with
+    players = [subprocess.Popen([program, os.path.join(folder, 'play.yml')], cwd=folder, env=env, stdout=log,
+                                stderr=subprocess.STDOUT) for folder, log in zip(runs, logs)]
+    failed = sum(1 for player in players if player.wait() != 0)
+    wall = time.time() - start
+    for log in logs:
+        log.close()
+        if failed:
+            with open(log.name) as stream:
+                print(stream.read()[-3000:])
+    entries = admin(sim.url, '/log?account=%s&limit=1000000' % username)['entries']
+    busiest_bucket = max({entry['endpoint'] for entry in entries},
+                         key=lambda name: sum(1 for entry in entries if entry['endpoint'] == name))
+    times = [stamp(entry) for entry in entries if entry['endpoint'] == busiest_bucket]
+    accepted = [stamp(entry) for entry in entries if entry['endpoint'] == busiest_bucket and entry['status'] != 429]
+    return {'processes': syncs, 'requests': len(entries), 'throttled_429': sum(1 for e in entries if e['status'] == 429),
+            'busiest_all': busiest(times, period), 'busiest_accepted': busiest(accepted, period),
+            'wall_s': wall, 'failed_processes': failed}
+
+
+def print_row(row):
+    print('%9d %9d %9d %16d %21d %8.1f %7d' % (
+        row['processes'], row['requests'], row['throttled_429'], row['busiest_all'],
+        row['busiest_accepted'], row['wall_s'], row['failed_processes']))
+    sys.stdout.flush()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--processes', type=int, nargs='+', default=[1, 2, 4, 8])
     parser.add_argument('--requests', type=int, default=20, help='GET requests sent by each process')
     parser.add_argument('--limit', type=int, default=10, help='requests per period, on the simulator and the client')
     parser.add_argument('--period', type=float, default=1.0, help='the window in seconds')
+    parser.add_argument('--syncs', type=int, nargs='*', default=[], help='concurrent directory_sync playbooks (e.g. 2 4)')
+    parser.add_argument('--files', type=int, default=100, help='files per directory_sync')
+    parser.add_argument('--sync-period', type=float, default=4.0, help='window of the directory_sync runs (40 per it)')
     parser.add_argument('--collection', default=ROOT, help='the collection checkout whose client runs (default: this one)')
     args = parser.parse_args()
 
@@ -95,11 +150,14 @@ def main():
         header = ('processes', 'requests', 'HTTP 429', 'busiest window', 'busiest (accepted)', 'wall s', 'failed')
         print('%9s %9s %9s %16s %21s %8s %7s' % header)
         for processes in args.processes:
-            row = run_case(sim, collections, processes, args.requests, args.limit, args.period, workdir)
-            print('%9d %9d %9d %16d %21d %8.1f %7d' % (
-                row['processes'], row['requests'], row['throttled_429'], row['busiest_all'],
-                row['busiest_accepted'], row['wall_s'], row['failed_processes']))
-            sys.stdout.flush()
+            print_row(run_case(sim, collections, processes, args.requests, args.limit, args.period, workdir))
+        if args.syncs:
+            admin(sim.url, '/config', {'rate_limit': {'limit': 40, 'period': args.sync_period}}, method='PUT')
+            print('directory_sync: %d files per run, 40 requests per %.1f s per endpoint; busiest window of the busiest '
+                  'endpoint' % (args.files, args.sync_period))
+            print('%9s %9s %9s %16s %21s %8s %7s' % header)
+            for syncs in args.syncs:
+                print_row(run_syncs(sim, collections, syncs, args.files, args.sync_period, workdir))
     finally:
         sim.stop()
         subprocess.run(['rm', '-rf', workdir], check=False)
