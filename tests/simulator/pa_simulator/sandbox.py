@@ -63,9 +63,13 @@ def _check(result: int, what: str) -> None:
         raise SandboxError(err, f"{what}: {os.strerror(err)}")
 
 
+def _enc(text: str | None) -> bytes | None:
+    return None if text is None else text.encode()
+
+
 def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
     """mount(2)."""
-    enc = lambda s: None if s is None else s.encode()  # noqa: E731
+    enc = _enc
     _check(_libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)), f"mount {target}")
 
 
@@ -103,8 +107,9 @@ def setup_mounts(spec: dict, fds: dict) -> None:
 
     * ``/`` and everything below it: read-only (``mount_setattr`` recursive);
     * ``/home``: an empty tmpfs holding only ``/home/<user>`` (the account's home, writable);
-    * ``/var``: a tmpfs holding ``www`` and ``log`` (the account's, writable), ``tmp`` and
-      ``sockets`` (empty, writable), ``run`` and ``lock`` (links into ``/run``);
+    * ``/var``: a tmpfs holding ``www`` and ``log`` (the account's, writable), ``sockets`` (the
+      account's socket folder, shared with the web front), ``tmp`` (empty, writable), ``run`` and
+      ``lock`` (links into ``/run``);
     * ``/tmp``: the account's private tmp (writable);
     * ``/root``: a tmpfs holding only the pyenv interpreters (read-only), when pyenv lives there;
     * ``/usr/local/bin``: a tmpfs with ``python3.X``/``pip3.X`` links to the real interpreters;
@@ -116,7 +121,7 @@ def setup_mounts(spec: dict, fds: dict) -> None:
     os.mkdir(f"/home/{user}", 0o755)
     _bind(fds["home"], f"/home/{user}", True)
     _tmpfs("/var")
-    for name, mode in (("www", 0o755), ("log", 0o755), ("tmp", 0o1777), ("sockets", 0o755)):
+    for name, mode in (("www", 0o755), ("log", 0o755), ("tmp", 0o1777), ("sockets", 0o755)):  # mount points
         os.mkdir(f"/var/{name}", mode)
         os.chmod(f"/var/{name}", mode)
     os.symlink("/run", "/var/run")
@@ -124,6 +129,8 @@ def setup_mounts(spec: dict, fds: dict) -> None:
     _bind(fds["www"], "/var/www", True)
     _bind(fds["log"], "/var/log", True)
     _bind(fds["tmp"], "/tmp", True)
+    if "sockets" in fds:
+        _bind(fds["sockets"], "/var/sockets", True)
     if "pyenv" in fds:
         _tmpfs("/root", "700")
         versions = os.path.join(spec["pyenv_root"], "versions")
@@ -156,7 +163,12 @@ def run_command(spec: dict) -> None:
         if spec.get("tty"):
             os.setsid()
             fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-        os.chdir(spec["cwd"])
+        try:
+            os.chdir(spec["cwd"])
+        except OSError as exc:  # a console's working_directory that does not exist: start at home, say why
+            sys.stderr.write(f"cd: {spec['cwd']}: {exc.strerror}\n")
+            sys.stderr.flush()
+            os.chdir(spec["env"].get("HOME", "/"))
         os.execvpe(spec["argv"][0], spec["argv"], spec["env"])
     except FileNotFoundError:
         sys.stderr.write(f"{spec['argv'][0]}: command not found\n")
