@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 
-from files_benchmark import ROOT, Simulator, admin
+from files_benchmark import Simulator, admin, link_collection
 
 
 def main():
@@ -33,10 +33,7 @@ def main():
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix='pa-command-bench-')
-    collections = os.path.join(workdir, 'collections')
-    os.makedirs(os.path.join(collections, 'ansible_collections', 'pythonanywhere'))
-    os.symlink(ROOT, os.path.join(collections, 'ansible_collections', 'pythonanywhere', 'pythonanywhere'))
-    sys.path.insert(0, collections)
+    sys.path.insert(0, link_collection(workdir))
     from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import PythonAnywhereClient
     from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._command import CommandRunner
 

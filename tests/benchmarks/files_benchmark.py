@@ -70,6 +70,14 @@ class Simulator:
         self.log.close()
 
 
+def link_collection(workdir):
+    """An ANSIBLE_COLLECTIONS_PATH folder in ``workdir`` whose pythonanywhere.pythonanywhere is this checkout."""
+    collections = os.path.join(workdir, 'collections')
+    os.makedirs(os.path.join(collections, 'ansible_collections', 'pythonanywhere'))
+    os.symlink(ROOT, os.path.join(collections, 'ansible_collections', 'pythonanywhere', 'pythonanywhere'))
+    return collections
+
+
 def make_tree(root, count):
     """``count`` small source files in 40 folders of two levels, as a code base looks."""
     for index in range(count):
@@ -213,9 +221,7 @@ def main():
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix='pa-files-bench-')
-    collections = os.path.join(workdir, 'collections')
-    os.makedirs(os.path.join(collections, 'ansible_collections', 'pythonanywhere'))
-    os.symlink(ROOT, os.path.join(collections, 'ansible_collections', 'pythonanywhere', 'pythonanywhere'))
+    collections = link_collection(workdir)
     sim = Simulator(workdir, args.period, PA_LIMIT)
     results = {'period_s': args.period, 'compression': PA_PERIOD / args.period, 'limit': PA_LIMIT}
     try:
