@@ -390,34 +390,17 @@ def apply_phase(module, remote, dest, path_filter, controller):
 def sync_here(module, remote, dest, path_filter):
     """``remote_src`` (or no action plugin): the whole sync in one run, reading ``src`` where the module runs."""
     params = module.params
-    name = params['manifest_name']
     skipped = []
     local = sync.scan_local(params['src'], path_filter, params['follow_external_symlinks'], skipped)
     if skipped:
         module.warn(sync.skipped_warning(skipped))
-    hashes = sync.hash_local(local)
-    for _attempt in range(3):
-        the_plan = sync.plan(remote, dest, hashes, path_filter, delete=params['delete'],
-                             manifest_name=name, verify=params['verify'])
-        if module.check_mode or not (the_plan['ops'] or sync.needs_manifest_write(the_plan)):
-            break
-        run_id = sync.new_run_id()
-        lease = sync.hold_destination(remote, dest, name, run_id, params['lock_timeout'], the_plan['fingerprint'])
-        if lease is None:
-            continue  # another run wrote dest since the plan: plan again
-        try:
-            done = sync.apply_batch(remote, dest, the_plan['ops'], local, the_plan['known'], path_filter,
-                                    manifest_name=name, invalidate=the_plan['invalidate_first'], final=True,
-                                    run_id=run_id, lease=lease)
-        finally:
-            lease.release()
-        runs = 1 if the_plan['ops'] else 0
-        module.exit_json(skipped_paths=skipped, **sync.summarise(the_plan, dest, len(done['uploaded']), True,
-                                                          remote.requests, runs, bool(the_plan['ops'])))
-    else:
-        raise FilesError('%s kept changing while this sync planned (another sync is writing it); try again' % dest)
-    module.exit_json(skipped_paths=skipped, **sync.summarise(the_plan, dest, 0, False, remote.requests, 0,
-                                                       bool(the_plan['ops'])))
+    the_plan, done = sync.sync_tree(remote, dest, local, sync.hash_local(local), path_filter, delete=params['delete'],
+                                    manifest_name=params['manifest_name'], verify=params['verify'],
+                                    lock_timeout=params['lock_timeout'], check_mode=module.check_mode)
+    written = done is not None
+    runs = 1 if written and the_plan['ops'] else 0
+    module.exit_json(skipped_paths=skipped, **sync.summarise(the_plan, dest, len(done['uploaded']) if written else 0,
+                                                            written, remote.requests, runs, bool(the_plan['ops'])))
 
 
 def main():
