@@ -119,6 +119,23 @@ options:
         progress lines.
     type: bool
     default: false
+  follow_external_symlinks:
+    description:
+      - Follow symbolic links in O(src) that point outside it, uploading what they point to.
+      - By default they are skipped with a warning (and listed in RV(skipped_paths)), so that a link to a key,
+        a home folder or C(/etc) never ships by accident. Links that stay inside O(src) are always followed.
+    type: bool
+    default: false
+  lock_timeout:
+    description:
+      - Seconds to wait for another sync into the same O(dest) to finish before failing.
+      - A sync that writes takes a lease on O(dest), a small file named after O(manifest_name) with C(.lock)
+        appended, held on PythonAnywhere itself and renewed while it works, so that two syncs into one
+        directory (two redeploys at once, or a redeploy racing a sync whose controller was killed) take turns.
+        A lease whose run died without releasing it expires after five rate-limit periods (5 minutes by default).
+      - V(0) fails at once when another sync holds the lease.
+    type: int
+    default: 600
   _controller:
     description:
       - Internal. The action plugin of this module passes the plan and each batch here. Do not set it.
@@ -141,10 +158,15 @@ attributes:
       - Reads the manifest (or lists the folders and compares contents) and reports exactly what would be
         uploaded and deleted, with no write request.
 notes:
-  - Two syncs to the same O(dest) at the same time are not supported.
+  - Two syncs to the same O(dest) at the same time take turns (see O(lock_timeout)); a sync whose
+    C(ansible-playbook) is killed stops after the operation in progress and releases its lease.
   - Files changed on PythonAnywhere by other means are not noticed while the manifest is trusted; run once
     with O(verify=true) to compare contents.
-  - Symbolic links in O(src) are followed; their targets are uploaded.
+  - Symbolic links in O(src) are followed when they stay inside it; see O(follow_external_symlinks) for the others.
+  - Files and folders whose names PythonAnywhere's paths cannot carry faithfully (a backslash, a newline or
+    another control character, bytes that are not UTF-8) are skipped with a warning, before any upload.
+  - An upload that needed more than one attempt is read back once at the end of the run (an earlier attempt
+    could land late), and uploaded again if the server holds other bytes.
 requirements:
   - requests-toolbelt (streams uploads from disk)
 seealso:
@@ -260,6 +282,13 @@ manifest:
       type: bool
   sample: {name: .ansible-pythonanywhere-sync.json, state: trusted, reason: complete manifest with 1000 files,
            entries: 1000, written: true}
+skipped_paths:
+  description: Paths in O(src) that were not synced, each with the reason (an unsafe name, or a symbolic link
+    pointing outside O(src)). Present when there are some.
+  returned: when some were skipped
+  type: list
+  elements: list
+  sample: [["key.pem", "a symbolic link to /home/me/.ssh/id_rsa, outside src (see follow_external_symlinks)"]]
 mode:
   description: V(manifest) when the manifest was the whole picture, V(inventory) when the folders were listed.
   returned: always
