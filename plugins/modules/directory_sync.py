@@ -428,8 +428,9 @@ def sync_here(module, remote, dest, path_filter):
                                     lock_timeout=params['lock_timeout'], check_mode=module.check_mode)
     written = done is not None
     runs = 1 if written and the_plan['ops'] else 0
-    module.exit_json(skipped_paths=skipped, **sync.summarise(the_plan, dest, len(done['uploaded']) if written else 0,
-                                                            written, remote.requests, runs, bool(the_plan['ops'])))
+    uploaded = len(done['uploaded']) if written else 0
+    module.exit_json(skipped_paths=skipped, **sync.summarise(the_plan, dest, uploaded, written, remote.requests, runs,
+                                                            bool(the_plan['ops'])))
 
 
 def main():

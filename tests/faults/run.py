@@ -216,8 +216,8 @@ def recap(output):
 def normalised_state(suite, username):
     """The account's objects without ids, times and the username, to compare two accounts."""
     state = admin(suite.sim.url, '/accounts/%s/state' % username)
-    text = json.dumps({key: state.get(key) for key in ('webapps', 'static_files', 'static_headers', 'schedule',
-                                                        'always_on', 'ssl')}, sort_keys=True)
+    kinds = ('webapps', 'static_files', 'static_headers', 'schedule', 'always_on', 'ssl')
+    text = json.dumps({key: state.get(key) for key in kinds}, sort_keys=True)
     text = text.replace(username, 'USER')
     document = json.loads(text)
 
@@ -447,7 +447,7 @@ def scenario_killed_controller(suite):
     # v2 behind a manifest that says v1.
     v3 = v1
     play = sync_play(suite, account, v3, dest, 'kill-rollback')
-    redeploys = [suite.start_playbook(play) for _ in range(2)]
+    redeploys = [suite.start_playbook(play) for _index in range(2)]
     outcomes = [suite.finish(process) for process in redeploys]
     watcher.join(120)
     suite.faults([])
@@ -548,8 +548,8 @@ def scenario_concurrent(suite):
 def print_table(suite, elapsed):
     widths = [max(len(str(row[i])) for row in suite.rows + [('scenario', 'measure', 'value', 'target', 'met')])
               for i in range(5)]
-    line = '| ' + ' | '.join('%-*s' % (widths[i], h) for i, h in enumerate(('scenario', 'measure', 'value', 'target',
-                                                                             'met'))) + ' |'
+    headers = ('scenario', 'measure', 'value', 'target', 'met')
+    line = '| ' + ' | '.join('%-*s' % (widths[i], h) for i, h in enumerate(headers)) + ' |'
     print(line)
     print('|' + '|'.join('-' * (w + 2) for w in widths) + '|')
     for row in suite.rows:
