@@ -429,8 +429,8 @@ def sync_here(module, remote, dest, path_filter):
     written = done is not None
     runs = 1 if written and the_plan['ops'] else 0
     uploaded = len(done['uploaded']) if written else 0
-    module.exit_json(skipped_paths=skipped, **sync.summarise(the_plan, dest, uploaded, written, remote.requests, runs,
-                                                            bool(the_plan['ops'])))
+    summary = sync.summarise(the_plan, dest, uploaded, written, remote.requests, runs, bool(the_plan['ops']))
+    module.exit_json(skipped_paths=skipped, **summary)
 
 
 def main():
