@@ -25,6 +25,7 @@ import time
 
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_text
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.utils.display import Display
 
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _sync as sync
@@ -35,6 +36,8 @@ display = Display()
 
 DEFAULT_BATCH_SIZE = 40
 PROGRESS_POLL = 0.5
+#: Plans made again when another sync wrote dest between a plan and its lease.
+REPLANS = 3
 
 
 def batches_of(ops, size):
@@ -56,51 +59,65 @@ class ActionModule(FilesActionBase):
         ignore_lines = sync.read_ignore_file(src, to_text(args['ignore_file']) if args.get('ignore_file') else None)
         try:
             batch_size = int(args.get('batch_size', DEFAULT_BATCH_SIZE))
+            lock_timeout = int(args.get('lock_timeout', 600))
         except (TypeError, ValueError):
-            raise FilesError('batch_size must be an integer, got %r' % (args.get('batch_size'),))
+            raise FilesError('batch_size and lock_timeout must be integers, got %r and %r'
+                             % (args.get('batch_size'), args.get('lock_timeout')))
         username = args.get('username') or os.environ.get('PYTHONANYWHERE_USERNAME')
-        dest, path_filter = sync.check_options(dict(args, batch_size=batch_size), username, ignore_lines)
-        local = sync.scan_local(src, path_filter)
-        return src, dest, ignore_lines, batch_size, local, sync.hash_local(local)
+        dest, path_filter = sync.check_options(dict(args, batch_size=batch_size, lock_timeout=lock_timeout),
+                                               username, ignore_lines)
+        skipped = []
+        local = sync.scan_local(src, path_filter, boolean(args.get('follow_external_symlinks', False), strict=False),
+                                skipped)
+        return src, dest, ignore_lines, batch_size, local, sync.hash_local(local), skipped
 
     def act(self, args, task_vars, result):
         started = time.time()
         try:
-            src, dest, ignore_lines, batch_size, local, hashes = self.prepare(args)
+            src, dest, ignore_lines, batch_size, local, hashes, skipped = self.prepare(args)
         except (FilesError, AnsibleError) as exc:
             result.update(failed=True, msg=to_text(exc))
             return result
+        if skipped:
+            result['skipped_paths'] = skipped
+            result.setdefault('warnings', []).append(sync.skipped_warning(skipped))
 
         module_args = dict(args, src=src)
-        planned = self.run_module(
-            dict(module_args, _controller={'phase': 'plan', 'local': hashes, 'ignore_patterns': ignore_lines}), task_vars)
-        if planned.get('failed'):
-            result.update(planned)
-            return result
-        the_plan = planned['plan']
-        requests = the_plan['requests']
-        ops = the_plan['ops']
-        changed = bool(ops)
+        requests = 0
+        for _attempt in range(REPLANS):
+            planned = self.run_module(
+                dict(module_args, _controller={'phase': 'plan', 'local': hashes, 'ignore_patterns': ignore_lines}),
+                task_vars)
+            if planned.get('failed'):
+                result.update(planned)
+                return result
+            the_plan = planned['plan']
+            requests += the_plan['requests']
+            ops = the_plan['ops']
+            changed = bool(ops)
 
-        if self._task.check_mode or (not ops and not sync.needs_manifest_write(the_plan)):
-            result.update(sync.summarise(the_plan, dest, 0, False, requests, 0, changed))
-            return result
+            if self._task.check_mode or (not ops and not sync.needs_manifest_write(the_plan)):
+                result.update(sync.summarise(the_plan, dest, 0, False, requests, 0, changed))
+                return result
 
-        run = {
-            'started': started, 'dest': dest, 'total': len(ops), 'batch_size': batch_size, 'shown': 0,
-            'base': module_args, 'task_vars': task_vars, 'ignore_lines': ignore_lines,
-            'apply': {'run_id': sync.new_run_id(), 'known': the_plan['known'],
-                      'invalidate_first': the_plan['invalidate_first']},
-        }
-        if len(ops) > batch_size:
-            uploads = sum(1 for kind, _rel in ops if kind == sync.UPLOAD)
-            display.display('%s: %d to upload, %d to delete (manifest %s); a line every %d' % (
-                dest, uploads, len(ops) - uploads, the_plan['manifest']['state'], batch_size))
-        if self.is_local():
-            outcome = self.apply_in_one_run(run, ops, local)
+            run = {
+                'started': started, 'dest': dest, 'total': len(ops), 'batch_size': batch_size, 'shown': 0,
+                'base': module_args, 'task_vars': task_vars, 'ignore_lines': ignore_lines,
+                'apply': {'run_id': sync.new_run_id(), 'known': the_plan['known'],
+                          'invalidate_first': the_plan['invalidate_first'], 'fingerprint': the_plan['fingerprint']},
+            }
+            self.show_header(run, ops, the_plan)
+            if self.is_local():
+                outcome = self.apply_in_one_run(run, ops, local)
+            else:
+                outcome = self.apply_in_batches(run, ops, local)
+            requests += outcome['requests']
+            if not outcome.get('replan'):
+                break
         else:
-            outcome = self.apply_in_batches(run, ops, local)
-        requests += outcome['requests']
+            result.update(failed=True, changed=False, msg='%s kept changing while this sync planned (another sync is '
+                          'writing it); try again' % dest)
+            return result
         if outcome.get('failed'):
             result.update(outcome['failed'])
             result['msg'] = '%s (after %d of %d uploads and deletes; the manifest records what was done, so the next '\
@@ -109,28 +126,53 @@ class ActionModule(FilesActionBase):
                           deleted_before_failure=outcome['removed'])
             return result
         uploaded, batches = outcome['uploaded'], outcome['runs'] if ops else 0
+        self.show_done(run, outcome)
         result.update(sync.summarise(the_plan, dest, uploaded, True, requests, batches, changed))
         return result
 
-    def apply_args(self, run, ops, sources, invalidate, final, **extra):
+    def apply_args(self, run, ops, sources, invalidate, final, first, **extra):
         controller = {'phase': 'apply', 'ops': ops, 'sources': sources, 'known': run['apply']['known'],
                       'invalidate': invalidate, 'final': final, 'run_id': run['apply']['run_id'],
-                      'ignore_patterns': run['ignore_lines']}
+                      'ignore_patterns': run['ignore_lines'], 'first': first,
+                      'fingerprint': run['apply']['fingerprint'],
+                      # The worker's parent is ansible-playbook: the module stops if it dies.
+                      'controller_pid': os.getppid()}
         controller.update(extra)
         return dict(run['base'], _controller=controller)
 
-    def show_progress(self, run, done, uploaded, removed, force=False):
-        """A line each time another ``batch_size`` operations are done (and at the end)."""
+    @staticmethod
+    def show_header(run, ops, the_plan):
+        """What the lines count: operations (uploads plus deletes), with a line every ``batch_size``."""
         if run['total'] <= run['batch_size']:
             return
-        if not force and done < run['shown'] + run['batch_size']:
+        uploads = sum(1 for kind, _rel in ops if kind == sync.UPLOAD)
+        display.display('%s: syncing %d operations (%d uploads, %d deletes; manifest %s); progress counts '
+                        'operations done, a line after the first and then every %d' % (
+                            run['dest'], len(ops), uploads, len(ops) - uploads, the_plan['manifest']['state'],
+                            run['batch_size']))
+
+    def show_progress(self, run, done, uploaded, removed):
+        """A line after the first operation (so a long sync shows at once that it moves), then each time
+        another ``batch_size`` operations are done; none for the last one (:meth:`show_done` says it)."""
+        if run['total'] <= run['batch_size'] or done >= run['total'] or done <= 0:
             return
-        run['shown'] = done - done % run['batch_size']
+        if run['shown'] and done < run['shown'] + run['batch_size']:
+            return
+        run['shown'] = max(1, done - done % run['batch_size'])
         elapsed = time.time() - run['started']
         rate = done / elapsed if elapsed > 0 else 0.0
         left = (run['total'] - done) / rate if rate > 0 else 0.0
-        display.display('%s: %d/%d done (%d uploaded, %d deleted), %s elapsed, about %s left' % (
+        display.display('%s: %d/%d operations (%d uploaded, %d deleted), %s elapsed, about %s left' % (
             run['dest'], done, run['total'], uploaded, removed, duration(elapsed), duration(left)))
+
+    @staticmethod
+    def show_done(run, outcome):
+        """The one closing line of a sync that printed a header."""
+        if run['total'] <= run['batch_size']:
+            return
+        display.display('%s: done, %d/%d operations (%d uploaded, %d deleted) in %s' % (
+            run['dest'], run['total'], run['total'], outcome['uploaded'], outcome['removed'],
+            duration(time.time() - run['started'])))
 
     def apply_in_one_run(self, run, ops, local):
         """Local connection: one module run does every operation (no restart between batches keeps the
@@ -140,7 +182,7 @@ class ActionModule(FilesActionBase):
         os.close(handle)
         box = {}
         sources = self.remote_paths(dict((rel, local[rel]) for kind, rel in ops if kind == sync.UPLOAD))
-        module_args = self.apply_args(run, ops, sources, run['apply']['invalidate_first'], True,
+        module_args = self.apply_args(run, ops, sources, run['apply']['invalidate_first'], True, True,
                                       checkpoint_every=run['batch_size'], progress_file=progress_file)
 
         def work():
@@ -168,10 +210,12 @@ class ActionModule(FilesActionBase):
         if outcome.get('failed'):
             return {'failed': outcome, 'done': counts.get('done', 0), 'uploaded': counts.get('uploaded', 0),
                     'removed': counts.get('removed', 0), 'requests': 0}
+        if outcome.get('replan'):
+            return {'replan': True, 'requests': outcome.get('requests', 0)}
         batch = outcome['batch']
         removed = len(batch['deleted']) + len(batch['removed_dirs']) + len(batch['pruned'])
-        self.show_progress(run, len(ops), len(batch['uploaded']), removed, force=run['shown'] < len(ops))
-        return {'uploaded': len(batch['uploaded']), 'requests': outcome.get('requests', 0), 'runs': 1}
+        return {'uploaded': len(batch['uploaded']), 'removed': removed, 'requests': outcome.get('requests', 0),
+                'runs': 1}
 
     def apply_in_batches(self, run, ops, local):
         """Other connections: one module run per batch, each with its files transferred first."""
@@ -182,20 +226,22 @@ class ActionModule(FilesActionBase):
             try:
                 outcome = self.run_module(
                     self.apply_args(run, batch, placed, index == 0 and run['apply']['invalidate_first'],
-                                    index == len(batches) - 1), run['task_vars'])
+                                    index == len(batches) - 1, index == 0), run['task_vars'])
             finally:
                 self.forget_remote_paths(placed)
             if outcome.get('failed'):
                 return {'failed': outcome, 'done': done, 'uploaded': uploaded, 'removed': removed,
                         'requests': requests}
+            if outcome.get('replan'):
+                return {'replan': True, 'requests': requests + outcome.get('requests', 0)}
             batch_done = outcome['batch']
             run['apply']['known'] = batch_done['known']
             requests += outcome.get('requests', 0)
             done += len(batch)
             uploaded += len(batch_done['uploaded'])
             removed += len(batch_done['deleted']) + len(batch_done['removed_dirs']) + len(batch_done['pruned'])
-            self.show_progress(run, done, uploaded, removed, force=True)
-        return {'uploaded': uploaded, 'requests': requests, 'runs': len(batches)}
+            self.show_progress(run, done, uploaded, removed)
+        return {'uploaded': uploaded, 'removed': removed, 'requests': requests, 'runs': len(batches)}
 
 
 def read_progress(path):

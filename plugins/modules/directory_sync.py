@@ -305,6 +305,8 @@ def argument_spec():
         verify=dict(type='bool', default=False),
         batch_size=dict(type='int', default=40),
         remote_src=dict(type='bool', default=False),
+        follow_external_symlinks=dict(type='bool', default=False),
+        lock_timeout=dict(type='int', default=600),
         _controller=dict(type='dict'),
     )
 
@@ -315,6 +317,107 @@ def write_progress(path, **counts):
     with open(partial, 'w') as stream:
         stream.write(json.dumps(counts))
     os.replace(partial, path)
+
+
+def _process_state(pid):
+    """``(state letter, start time)`` of a process from ``/proc`` (Linux), or None when unknown."""
+    try:
+        with open('/proc/%d/stat' % pid) as stream:
+            fields = stream.read().rsplit(')', 1)[1].split()
+        return fields[0], fields[19]
+    except (OSError, IndexError):
+        return None
+
+
+def controller_watch(pid):
+    """A ``should_stop`` for :func:`._sync.apply_batch`: a reason once the controller process ``pid`` (the
+    ``ansible-playbook`` that started this run) is gone. Ansible's worker runs in a session of its own, so a
+    killed controller would otherwise leave this module uploading while a redeploy starts."""
+    if not pid:
+        return None
+    pid = int(pid)
+    first = _process_state(pid)
+
+    def gone():
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return 'its controller (ansible-playbook, pid %d) is gone' % pid
+        except OSError:
+            pass
+        now = _process_state(pid)
+        if first is not None and (now is None or now[0] in ('Z', 'X') or now[1] != first[1]):
+            return 'its controller (ansible-playbook, pid %d) is gone' % pid
+        return None
+
+    return gone
+
+
+def apply_phase(module, remote, dest, path_filter, controller):
+    """One module run of the action plugin's apply phase: a batch (or the whole plan) under the lease."""
+    params = module.params
+    name = params['manifest_name']
+    should_stop = controller_watch(controller.get('controller_pid'))
+    if controller.get('first', True):
+        lease = sync.hold_destination(remote, dest, name, controller['run_id'], params['lock_timeout'],
+                                      controller.get('fingerprint', False), should_stop=should_stop)
+        if lease is None:
+            module.exit_json(changed=False, replan=True, requests=remote.requests)
+    else:
+        lease = sync.Lease(remote, dest, name, controller['run_id'], *sync.timings(remote.client))
+        lease.adopt()
+    progress = None
+    if controller.get('progress_file'):
+        def progress(done, uploaded, removed):
+            write_progress(controller['progress_file'], done=done, uploaded=uploaded, removed=removed)
+    release = controller['final']
+    try:
+        done = sync.apply_batch(remote, dest, controller['ops'], controller['sources'], controller['known'],
+                                path_filter, manifest_name=name, invalidate=controller['invalidate'],
+                                final=controller['final'], run_id=controller['run_id'],
+                                checkpoint_every=controller.get('checkpoint_every'), progress=progress,
+                                lease=lease, should_stop=should_stop)
+    except Exception:
+        release = True
+        raise
+    finally:
+        if release:
+            lease.release()
+    module.exit_json(changed=bool(done['uploaded'] or done['deleted'] or done['removed_dirs'] or done['pruned']),
+                     batch=done, requests=remote.requests)
+
+
+def sync_here(module, remote, dest, path_filter):
+    """``remote_src`` (or no action plugin): the whole sync in one run, reading ``src`` where the module runs."""
+    params = module.params
+    name = params['manifest_name']
+    skipped = []
+    local = sync.scan_local(params['src'], path_filter, params['follow_external_symlinks'], skipped)
+    if skipped:
+        module.warn(sync.skipped_warning(skipped))
+    hashes = sync.hash_local(local)
+    for _attempt in range(3):
+        the_plan = sync.plan(remote, dest, hashes, path_filter, delete=params['delete'],
+                             manifest_name=name, verify=params['verify'])
+        if module.check_mode or not (the_plan['ops'] or sync.needs_manifest_write(the_plan)):
+            break
+        run_id = sync.new_run_id()
+        lease = sync.hold_destination(remote, dest, name, run_id, params['lock_timeout'], the_plan['fingerprint'])
+        if lease is None:
+            continue  # another run wrote dest since the plan: plan again
+        try:
+            done = sync.apply_batch(remote, dest, the_plan['ops'], local, the_plan['known'], path_filter,
+                                    manifest_name=name, invalidate=the_plan['invalidate_first'], final=True,
+                                    run_id=run_id, lease=lease)
+        finally:
+            lease.release()
+        runs = 1 if the_plan['ops'] else 0
+        module.exit_json(skipped_paths=skipped, **sync.summarise(the_plan, dest, len(done['uploaded']), True,
+                                                          remote.requests, runs, bool(the_plan['ops'])))
+    else:
+        raise FilesError('%s kept changing while this sync planned (another sync is writing it); try again' % dest)
+    module.exit_json(skipped_paths=skipped, **sync.summarise(the_plan, dest, 0, False, remote.requests, 0,
+                                                       bool(the_plan['ops'])))
 
 
 def main():
@@ -328,41 +431,16 @@ def main():
         if TOOLBELT_IMPORT_ERROR and not module.check_mode:
             module.fail_json(msg=missing_required_lib('requests-toolbelt'), exception=TOOLBELT_IMPORT_ERROR)
         remote = RemoteFiles(module.client)
-        name = params['manifest_name']
 
         if controller and controller.get('phase') == 'plan':
             the_plan = sync.plan(remote, dest, controller['local'], path_filter, delete=params['delete'],
-                                 manifest_name=name, verify=params['verify'])
+                                 manifest_name=params['manifest_name'], verify=params['verify'])
             module.exit_json(changed=bool(the_plan['ops']), plan=the_plan)
-
         if controller and controller.get('phase') == 'apply':
-            progress = None
-            if controller.get('progress_file'):
-                def progress(done, uploaded, removed):
-                    write_progress(controller['progress_file'], done=done, uploaded=uploaded, removed=removed)
-            done = sync.apply_batch(remote, dest, controller['ops'], controller['sources'], controller['known'],
-                                    path_filter, manifest_name=name, invalidate=controller['invalidate'],
-                                    final=controller['final'], run_id=controller['run_id'],
-                                    checkpoint_every=controller.get('checkpoint_every'), progress=progress)
-            module.exit_json(changed=bool(done['uploaded'] or done['deleted'] or done['removed_dirs'] or done['pruned']),
-                             batch=done, requests=remote.requests)
-
+            apply_phase(module, remote, dest, path_filter, controller)
         if controller:
             raise FilesError('_controller is internal to the action plugin')
-
-        # remote_src (or no action plugin): the whole sync in one run, reading src where the module runs.
-        local = sync.scan_local(params['src'], path_filter)
-        the_plan = sync.plan(remote, dest, sync.hash_local(local), path_filter, delete=params['delete'],
-                             manifest_name=name, verify=params['verify'])
-        written = False
-        uploaded = 0
-        if not module.check_mode and (the_plan['ops'] or sync.needs_manifest_write(the_plan)):
-            done = sync.apply_batch(remote, dest, the_plan['ops'], local, the_plan['known'], path_filter,
-                                    manifest_name=name, invalidate=the_plan['invalidate_first'], final=True)
-            written = True
-            uploaded = len(done['uploaded'])
-        runs = 1 if the_plan['ops'] and not module.check_mode else 0
-        module.exit_json(**sync.summarise(the_plan, dest, uploaded, written, remote.requests, runs, bool(the_plan['ops'])))
+        sync_here(module, remote, dest, path_filter)
 
     module.run(run)
 
