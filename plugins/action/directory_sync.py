@@ -28,6 +28,7 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.utils.display import Display
 
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _archive as archive
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _sync as sync
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._files import FilesError
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.plugin_utils._files_action import FilesActionBase
@@ -66,6 +67,10 @@ class ActionModule(FilesActionBase):
         username = args.get('username') or os.environ.get('PYTHONANYWHERE_USERNAME')
         dest, path_filter = sync.check_options(dict(args, batch_size=batch_size, lock_timeout=lock_timeout),
                                                username, ignore_lines)
+        try:
+            archive.check_part_size(args.get('archive_part_size'))
+        except (TypeError, ValueError):
+            raise FilesError('archive_part_size must be an integer, got %r' % (args.get('archive_part_size'),))
         skipped = []
         local = sync.scan_local(src, path_filter, boolean(args.get('follow_external_symlinks', False), strict=False),
                                 skipped)
@@ -95,18 +100,25 @@ class ActionModule(FilesActionBase):
             requests += the_plan['requests']
             ops = the_plan['ops']
             changed = bool(ops)
+            chosen, note, _estimates = archive.decide(the_plan, dict(args, batch_size=batch_size),
+                                                      archive.local_sizes(local, ops))
 
             if self._task.check_mode or (not ops and not sync.needs_manifest_write(the_plan)):
-                result.update(sync.summarise(the_plan, dest, 0, False, requests, 0, changed))
+                result.update(archive.with_transfer(sync.summarise(the_plan, dest, 0, False, requests, 0, changed),
+                                                    None, chosen, note))
                 return result
 
             run = {
                 'started': started, 'dest': dest, 'total': len(ops), 'batch_size': batch_size, 'shown': 0,
                 'base': module_args, 'task_vars': task_vars, 'ignore_lines': ignore_lines,
                 'apply': {'run_id': sync.new_run_id(), 'known': the_plan['known'],
-                          'invalidate_first': the_plan['invalidate_first'], 'fingerprint': the_plan['fingerprint']},
+                          'invalidate_first': the_plan['invalidate_first'], 'fingerprint': the_plan['fingerprint'],
+                          'transfer': chosen},
             }
             self.show_header(run, ops, the_plan)
+            if chosen == archive.ARCHIVE:
+                display.display('%s: %s' % (dest, note))
+                run['batch_size'] = max(batch_size, len(ops))  # one archive, one command: one module run
             if self.is_local():
                 outcome = self.apply_in_one_run(run, ops, local)
             else:
@@ -127,12 +139,14 @@ class ActionModule(FilesActionBase):
             return result
         uploaded, batches = outcome['uploaded'], outcome['runs'] if ops else 0
         self.show_done(run, outcome)
-        result.update(sync.summarise(the_plan, dest, uploaded, True, requests, batches, changed))
+        result.update(archive.with_transfer(sync.summarise(the_plan, dest, uploaded, True, requests, batches, changed),
+                                            outcome.get('transfer'), chosen, note))
         return result
 
     def apply_args(self, run, ops, sources, invalidate, final, first, **extra):
         controller = {'phase': 'apply', 'ops': ops, 'sources': sources, 'known': run['apply']['known'],
                       'invalidate': invalidate, 'final': final, 'run_id': run['apply']['run_id'],
+                      'transfer': run['apply'].get('transfer'),
                       'ignore_patterns': run['ignore_lines'], 'first': first,
                       'fingerprint': run['apply']['fingerprint'],
                       # The worker's parent is ansible-playbook: the module stops if it dies.
@@ -215,7 +229,7 @@ class ActionModule(FilesActionBase):
         batch = outcome['batch']
         removed = len(batch['deleted']) + len(batch['removed_dirs']) + len(batch['pruned'])
         return {'uploaded': len(batch['uploaded']), 'removed': removed, 'requests': outcome.get('requests', 0),
-                'runs': 1}
+                'runs': 1, 'transfer': batch}
 
     def apply_in_batches(self, run, ops, local):
         """Other connections: one module run per batch, each with its files transferred first."""
@@ -241,7 +255,8 @@ class ActionModule(FilesActionBase):
             uploaded += len(batch_done['uploaded'])
             removed += len(batch_done['deleted']) + len(batch_done['removed_dirs']) + len(batch_done['pruned'])
             self.show_progress(run, done, uploaded, removed)
-        return {'uploaded': uploaded, 'removed': removed, 'requests': requests, 'runs': len(batches)}
+        return {'uploaded': uploaded, 'removed': removed, 'requests': requests, 'runs': len(batches),
+                'transfer': batch_done if ops else None}
 
 
 def read_progress(path):

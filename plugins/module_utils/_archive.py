@@ -37,7 +37,14 @@ import time
 
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _archive_extract as extract
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import PythonAnywhereError
-from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._files import FilesError, join_remote
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._command import (
+    SCHEDULE_LEAD,
+    CommandRunner,
+    NoRoute,
+    NotStarted,
+)
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._files import FilesError
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._resource import ResourceError
 
 FILES = 'files'
 ARCHIVE = 'archive'
@@ -92,7 +99,7 @@ def paced_seconds(requests, limit, period):
     """Least time ``requests`` to one endpoint take under a sliding window of ``limit`` per ``period``."""
     if not limit or not period:
         return requests * REQUEST_SECONDS
-    return max(0, requests - limit) * float(period) / limit + requests * REQUEST_SECONDS
+    return max(max(0, requests - limit) * float(period) / limit, requests * REQUEST_SECONDS)
 
 
 def files_requests(the_plan, batch_size):
@@ -322,7 +329,7 @@ class ArchiveRun:
             outcome, verified = self.extract(ops, files)
         except ArchiveError as exc:
             failure, verified = exc, exc.verified
-        except (PythonAnywhereError, FilesError) as exc:
+        except (PythonAnywhereError, ResourceError) as exc:
             failure = exc
         except OSError as exc:
             failure = ArchiveError('building the archive failed: %s' % exc)
@@ -384,7 +391,9 @@ class ArchiveRun:
         started = time.time()
         try:
             ran = self.run_command(self.command, self.timeout)
-        except (PythonAnywhereError, FilesError) as exc:
+        except (NoRoute, NotStarted):
+            raise  # nothing ran: the caller may go file by file
+        except (PythonAnywhereError, ResourceError) as exc:
             verified = self.read_journal(spec['journal'], expected)
             raise ArchiveError('the extraction command failed: %s (%d of %d files verified and recorded; the next '
                                'run repairs the rest)' % (exc, len(verified), len(expected)),
@@ -427,3 +436,95 @@ class ArchiveRun:
             self.remote.delete(self.folder)
         except (PythonAnywhereError, FilesError):
             pass
+
+
+# --- wiring: the command capability, the lease, the fallback ---------------------------------------------------
+VIAS = ('auto', 'always_on', 'scheduled_task')
+
+
+def expected_latency(via):
+    """Seconds until the extraction has run and its result is seen, on the route ``via`` (no request sent).
+
+    An always-on task starts at once. A scheduled task waits for the next minute boundary at least
+    ``SCHEDULE_LEAD`` seconds away (up to 70 s), then the polls see the result. ``auto`` tries an always-on task
+    first, but many accounts only have scheduled tasks: it is estimated as one, at its longest, so that the
+    choice does not depend on the second at which a run starts.
+    """
+    if via == 'always_on':
+        return 15.0
+    return 60.0 + SCHEDULE_LEAD + 10.0
+
+
+def local_sizes(sources, ops):
+    """``{relative: bytes}`` of the local files to upload (for the estimate)."""
+    sizes = {}
+    for kind, relative in ops:
+        if kind == 'upload' and relative in sources:
+            try:
+                sizes[relative] = os.path.getsize(sources[relative])
+            except OSError:
+                sizes[relative] = 0
+    return sizes
+
+
+def with_transfer(result, done, chosen, note):
+    """``result`` (a sync's summary) with how the files went: ``transfer``, ``transfer_note``, ``archive``."""
+    result = dict(result, transfer=chosen, transfer_note=note)
+    if done and done.get('transfer'):
+        result['transfer'] = done['transfer']
+        if done['transfer'] == ARCHIVE:
+            result['archive'] = done['archive']
+            result['transfer_note'] = '%s; %s' % (note, done['transfer_note'])
+        else:
+            result['transfer_note'] = done['transfer_note']
+    return result
+
+
+def decide(the_plan, params, sizes):
+    """:func:`choose` from a task's parameters (``transfer``, ``batch_size``, ``rate_limit``,
+    ``rate_limit_period``, ``archive_part_size``, ``archive_via``). No request is sent: whether the account
+    really has a route is learnt when the command is started (see :func:`transfer`'s fallback)."""
+    via = params.get('archive_via') or 'auto'
+    limit = params.get('rate_limit')
+    period = params.get('rate_limit_period')
+    return choose(the_plan, params.get('transfer') or AUTO, sizes, int(params.get('batch_size') or 40),
+                  40 if limit is None else int(limit), 60.0 if period is None else float(period),
+                  check_part_size(params.get('archive_part_size')), lambda: (via, expected_latency(via)))
+
+
+def transfer(client, remote, dest, ops, sources, known, write_manifest, invalidate, run_id, part_size=DEFAULT_PART_SIZE,
+             via='auto', timeout=1800, lease=None, fallback=None):
+    """Apply ``ops`` through an archive; returns :meth:`ArchiveRun.apply`'s result plus ``transfer`` and
+    ``transfer_note``.
+
+    ``write_manifest(files, complete)`` writes the manifest (under the lease). While the command runs, the
+    runner's pauses renew the lease. When the account has no command route (nothing was started),
+    ``fallback(known)`` applies the same operations file by file, and the result says why.
+    """
+    def pause(seconds):
+        if lease is not None:
+            lease.ensure()
+        time.sleep(seconds)
+
+    runner = CommandRunner(client, sleep=pause)
+    home = '/home/%s' % client.username
+
+    def run_command(command, seconds):
+        ran = runner.run(command, home, {}, seconds, via)
+        return {'rc': ran['rc'], 'stdout': ran['stdout'], 'stderr': ran['stderr'], 'via': ran['via']}
+
+    run = ArchiveRun(remote, run_command, write_manifest, client.username, dest, run_id, part_size=part_size,
+                     timeout=timeout)
+    try:
+        done = run.apply(ops, sources, known, invalidate)
+    except (NoRoute, NotStarted) as exc:
+        if fallback is None:
+            raise
+        done = fallback(known)
+        done.update(transfer=FILES, transfer_note='file by file: %s (%s)' % (
+            'no command route on this account' if isinstance(exc, NoRoute) else 'the extraction command did not start',
+            exc))
+        return done
+    done.update(transfer=ARCHIVE, transfer_note='one archive of %d bytes in %d part(s), extracted through %s' % (
+        done['archive']['bytes'], done['archive']['parts'], done['archive']['via']))
+    return done

@@ -339,7 +339,7 @@ def test_forcing_either_way():
 
 
 def test_a_slow_route_loses_to_a_moderate_file_by_file_run():
-    transfer, _reason, est = archive.choose(plan_of(50), 'auto', {}, 40, 40, 60, archive.DEFAULT_PART_SIZE,
+    transfer, _reason, est = archive.choose(plan_of(70), 'auto', {}, 40, 40, 60, archive.DEFAULT_PART_SIZE,
                                             lambda: ('scheduled_task', 75.0))
     assert transfer == 'files' and est['files_s'] < est['archive_s']
 
