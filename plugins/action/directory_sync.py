@@ -115,10 +115,10 @@ class ActionModule(FilesActionBase):
                           'invalidate_first': the_plan['invalidate_first'], 'fingerprint': the_plan['fingerprint'],
                           'transfer': chosen},
             }
-            self.show_header(run, ops, the_plan)
             if chosen == archive.ARCHIVE:
                 display.display('%s: %s' % (dest, note))
                 run['batch_size'] = max(batch_size, len(ops))  # one archive, one command: one module run
+            self.show_header(run, ops, the_plan)
             if self.is_local():
                 outcome = self.apply_in_one_run(run, ops, local)
             else:

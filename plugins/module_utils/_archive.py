@@ -29,6 +29,7 @@ import inspect
 import json
 import os
 import posixpath
+import re
 import shlex
 import stat
 import tarfile
@@ -56,8 +57,12 @@ DEFAULT_PART_SIZE = 32 * 1024 * 1024
 MIN_PART_SIZE = 64 * 1024
 MAX_PART_SIZE = 100 * 1024 * 1024
 
-#: Where run folders go, under the account's home (files the command sees on any PythonAnywhere server).
-WORK_FOLDER = '.ansible-pythonanywhere/sync'
+#: Run folders go in the account's home (which the command sees on any PythonAnywhere server), named
+#: ``<prefix><deadline>-<id>``: a later run removes those whose deadline has passed (a run killed midway).
+WORK_PREFIX = '.ansible-pythonanywhere-archive-'
+WORK_NAME = re.compile(r'^\.ansible-pythonanywhere-archive-(\d+)-[0-9a-f]+$')
+#: How long after its timeout a run folder may still be in use.
+WORK_GRACE = 3600
 
 #: Requests on the files endpoint besides the parts: manifest read and invalidation, script, spec, final
 #: manifest, run folder removal (the command's own requests are in its route's latency).
@@ -254,8 +259,16 @@ def build_archive(sources, writer, now=None):
 
 
 # --- the run on PythonAnywhere ----------------------------------------------------------------------------
-def work_folder(username, run_id):
-    return '/home/%s/%s/%s-%s' % (username, WORK_FOLDER, time.strftime('%Y%m%dT%H%M%S', time.gmtime()), run_id[:12])
+def work_folder(username, run_id, timeout, now=None):
+    deadline = int((time.time() if now is None else now) + timeout + WORK_GRACE)
+    return '/home/%s/%s%d-%s' % (username, WORK_PREFIX, deadline, run_id[:12])
+
+
+def expired_folders(entries, now=None):
+    """Names of run folders (from a listing of the home folder) whose deadline has passed."""
+    now = time.time() if now is None else now
+    return sorted(name for name, kind in (entries or {}).items()
+                  if kind == 'directory' and WORK_NAME.match(name) and int(WORK_NAME.match(name).group(1)) < now)
 
 
 def parse_result(stdout):
@@ -296,7 +309,9 @@ class ArchiveRun:
         self.run_command = run_command
         self.write_manifest = write_manifest
         self.dest = dest
-        self.folder = folder or work_folder(username, run_id)
+        self.home = '/home/%s' % username
+        self.folder = folder or work_folder(username, run_id, timeout)
+        self.removed_leftovers = []
         self.part_size = part_size
         self.timeout = timeout
         self.python = python
@@ -356,6 +371,10 @@ class ArchiveRun:
 
     def send(self, uploads):
         """Build the archive as a stream, each part uploaded as it is full; then the script. Returns the files."""
+        if self.folder.startswith(self.home + '/' + WORK_PREFIX):
+            for name in expired_folders(self.remote.list_dir(self.home)):
+                self.remote.delete(posixpath.join(self.home, name))
+                self.removed_leftovers.append(name)
         files = {}
         if uploads:
             folder = tempfile.mkdtemp(prefix='pa-sync-archive-', dir=self.tmpdir)

@@ -348,3 +348,14 @@ def test_a_slow_route_loses_to_a_moderate_file_by_file_run():
 def test_part_size_bounds(size):
     with pytest.raises(archive.FilesError, match='archive_part_size'):
         archive.check_part_size(size)
+
+
+def test_run_folders_of_killed_runs_are_removed_once_their_deadline_passed():
+    entries = {'.ansible-pythonanywhere-archive-1000-abc123': 'directory',   # expired
+               '.ansible-pythonanywhere-archive-9999999999-def456': 'directory',  # may still be in use
+               '.ansible-pythonanywhere-archive-1000-abc': 'file',
+               'mysite': 'directory'}
+    assert archive.expired_folders(entries, now=2000) == ['.ansible-pythonanywhere-archive-1000-abc123']
+    name = archive.work_folder('alice', 'f' * 32, 600, now=1000).rsplit('/', 1)[1]
+    assert archive.WORK_NAME.match(name) and archive.expired_folders({name: 'directory'}, now=1000 + 600) == []
+    assert archive.expired_folders({name: 'directory'}, now=1000 + 600 + archive.WORK_GRACE + 1) == [name]
