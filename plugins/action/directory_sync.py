@@ -134,6 +134,8 @@ class ActionModule(FilesActionBase):
             result.update(outcome['failed'])
             result['msg'] = '%s (after %d of %d uploads and deletes; the manifest records what was done, so the next '\
                 'run resumes)' % (outcome['failed'].get('msg', 'the sync failed'), outcome['done'], len(ops))
+            if chosen == archive.ARCHIVE:  # its message says what the extraction verified
+                result['msg'] = outcome['failed'].get('msg', 'the sync failed')
             result.update(changed=outcome['done'] > 0, uploaded_before_failure=outcome['uploaded'],
                           deleted_before_failure=outcome['removed'])
             return result
