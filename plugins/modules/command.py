@@ -347,7 +347,7 @@ def main():
             failed = dict(result, **exc.result)
             if runner.cleaned_up:
                 failed['cleaned_up'] = runner.cleaned_up
-            output = '\n'.join(part for part in (failed.get('stdout'), failed.get('stderr')) if part)
+            output = '\n'.join(part.rstrip('\n') for part in (failed.get('stdout'), failed.get('stderr')) if part)
             module.fail_json(**dict(failed, msg=str(exc) + ('; the output ends with:\n' + tail(output) if output else '')))
         delta = datetime.timedelta(seconds=max(0.0, ran['end'] - ran['start']))
         done = dict(result, changed=True, rc=ran['rc'], stdout=ran['stdout'], stderr=ran['stderr'],
@@ -360,7 +360,7 @@ def main():
             module.warn('the wrapper left no result: the exit code comes from PythonAnywhere\'s task log, and stderr '
                         'is not known')
         if ran['rc'] != 0:
-            output = '\n'.join(part for part in (ran['stdout'], ran['stderr']) if part)
+            output = '\n'.join(part.rstrip('\n') for part in (ran['stdout'], ran['stderr']) if part)
             done['msg'] = 'non-zero return code %d%s' % (
                 ran['rc'], ' (stopped by timeout=%d s)' % params['timeout'] if ran['rc'] in (124, 137) else '')
             if output:
