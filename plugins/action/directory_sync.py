@@ -32,6 +32,7 @@ from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils impo
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _sync as sync
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._files import FilesError
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.plugin_utils._files_action import FilesActionBase
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.plugin_utils._sync_progress import Progress
 
 display = Display()
 
@@ -43,13 +44,6 @@ REPLANS = 3
 
 def batches_of(ops, size):
     return [ops[start:start + size] for start in range(0, len(ops), size)] if ops else []
-
-
-def duration(seconds):
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return '%ds' % seconds
-    return '%dm%02ds' % (seconds // 60, seconds % 60)
 
 
 class ActionModule(FilesActionBase):
@@ -108,8 +102,9 @@ class ActionModule(FilesActionBase):
                                                     None, chosen, note))
                 return result
 
+            uploads = sum(1 for kind, _rel in ops if kind == sync.UPLOAD)
             run = {
-                'started': started, 'dest': dest, 'total': len(ops), 'batch_size': batch_size, 'shown': 0,
+                'progress': Progress(display.display, dest, len(ops), batch_size, started=started),
                 'base': module_args, 'task_vars': task_vars, 'ignore_lines': ignore_lines,
                 'apply': {'run_id': sync.new_run_id(), 'known': the_plan['known'],
                           'invalidate_first': the_plan['invalidate_first'], 'fingerprint': the_plan['fingerprint'],
@@ -117,8 +112,9 @@ class ActionModule(FilesActionBase):
             }
             if chosen == archive.ARCHIVE:
                 display.display('%s: %s' % (dest, note))
-                run['batch_size'] = max(batch_size, len(ops))  # one archive, one command: one module run
-            self.show_header(run, ops, the_plan)
+                # one archive, one command: one module run
+                run['progress'] = Progress(display.display, dest, len(ops), max(batch_size, len(ops)), started=started)
+            run['progress'].header(uploads, len(ops) - uploads, the_plan['manifest']['state'])
             if self.is_local():
                 outcome = self.apply_in_one_run(run, ops, local)
             else:
@@ -127,8 +123,7 @@ class ActionModule(FilesActionBase):
             if not outcome.get('replan'):
                 break
         else:
-            result.update(failed=True, changed=False, msg='%s kept changing while this sync planned (another sync is '
-                          'writing it); try again' % dest)
+            result.update(failed=True, changed=False, msg=sync.KEPT_CHANGING % dest)
             return result
         if outcome.get('failed'):
             result.update(outcome['failed'])
@@ -140,7 +135,7 @@ class ActionModule(FilesActionBase):
                           deleted_before_failure=outcome['removed'])
             return result
         uploaded, batches = outcome['uploaded'], outcome['runs'] if ops else 0
-        self.show_done(run, outcome)
+        run['progress'].done(outcome['uploaded'], outcome['removed'])
         result.update(archive.with_transfer(sync.summarise(the_plan, dest, uploaded, True, requests, batches, changed),
                                             outcome.get('transfer'), chosen, note))
         return result
@@ -156,40 +151,6 @@ class ActionModule(FilesActionBase):
         controller.update(extra)
         return dict(run['base'], _controller=controller)
 
-    @staticmethod
-    def show_header(run, ops, the_plan):
-        """What the lines count: operations (uploads plus deletes), with a line every ``batch_size``."""
-        if run['total'] <= run['batch_size']:
-            return
-        uploads = sum(1 for kind, _rel in ops if kind == sync.UPLOAD)
-        display.display('%s: syncing %d operations (%d uploads, %d deletes; manifest %s); progress counts '
-                        'operations done, a line after the first and then every %d' % (
-                            run['dest'], len(ops), uploads, len(ops) - uploads, the_plan['manifest']['state'],
-                            run['batch_size']))
-
-    def show_progress(self, run, done, uploaded, removed):
-        """A line after the first operation (so a long sync shows at once that it moves), then each time
-        another ``batch_size`` operations are done; none for the last one (:meth:`show_done` says it)."""
-        if run['total'] <= run['batch_size'] or done >= run['total'] or done <= 0:
-            return
-        if run['shown'] and done < run['shown'] + run['batch_size']:
-            return
-        run['shown'] = max(1, done - done % run['batch_size'])
-        elapsed = time.time() - run['started']
-        rate = done / elapsed if elapsed > 0 else 0.0
-        left = (run['total'] - done) / rate if rate > 0 else 0.0
-        display.display('%s: %d/%d operations (%d uploaded, %d deleted), %s elapsed, about %s left' % (
-            run['dest'], done, run['total'], uploaded, removed, duration(elapsed), duration(left)))
-
-    @staticmethod
-    def show_done(run, outcome):
-        """The one closing line of a sync that printed a header."""
-        if run['total'] <= run['batch_size']:
-            return
-        display.display('%s: done, %d/%d operations (%d uploaded, %d deleted) in %s' % (
-            run['dest'], run['total'], run['total'], outcome['uploaded'], outcome['removed'],
-            duration(time.time() - run['started'])))
-
     def apply_in_one_run(self, run, ops, local):
         """Local connection: one module run does every operation (no restart between batches keeps the
         endpoint busy), checkpointing the manifest every ``batch_size`` operations and writing its progress
@@ -199,7 +160,7 @@ class ActionModule(FilesActionBase):
         box = {}
         sources = self.remote_paths(dict((rel, local[rel]) for kind, rel in ops if kind == sync.UPLOAD))
         module_args = self.apply_args(run, ops, sources, run['apply']['invalidate_first'], True, True,
-                                      checkpoint_every=run['batch_size'], progress_file=progress_file)
+                                      checkpoint_every=run['progress'].batch_size, progress_file=progress_file)
 
         def work():
             try:
@@ -215,7 +176,7 @@ class ActionModule(FilesActionBase):
                 worker.join(PROGRESS_POLL)
                 counts = read_progress(progress_file) or counts
                 if counts:
-                    self.show_progress(run, counts['done'], counts['uploaded'], counts['removed'])
+                    run['progress'].update(counts['done'], counts['uploaded'], counts['removed'])
         finally:
             for path in (progress_file, progress_file + '.part'):
                 if os.path.exists(path):
@@ -235,7 +196,7 @@ class ActionModule(FilesActionBase):
 
     def apply_in_batches(self, run, ops, local):
         """Other connections: one module run per batch, each with its files transferred first."""
-        batches = batches_of(ops, run['batch_size']) or [[]]
+        batches = batches_of(ops, run['progress'].batch_size) or [[]]
         done = uploaded = removed = requests = 0
         for index, batch in enumerate(batches):
             placed = self.remote_paths(dict((rel, local[rel]) for kind, rel in batch if kind == sync.UPLOAD))
@@ -256,7 +217,7 @@ class ActionModule(FilesActionBase):
             done += len(batch)
             uploaded += len(batch_done['uploaded'])
             removed += len(batch_done['deleted']) + len(batch_done['removed_dirs']) + len(batch_done['pruned'])
-            self.show_progress(run, done, uploaded, removed)
+            run['progress'].update(done, uploaded, removed)
         return {'uploaded': uploaded, 'removed': removed, 'requests': requests, 'runs': len(batches),
                 'transfer': batch_done if ops else None}
 

@@ -48,6 +48,8 @@ RMDIR = 'rmdir'      # a folder with everything in it (only when the inventory s
 PRUNE = 'prune'      # a folder, only if it is empty by then (checked with one listing)
 OP_KINDS = (UPLOAD, DELETE, RMDIR, PRUNE)
 
+KEPT_CHANGING = '%s kept changing while this sync planned (another sync is writing it); try again'
+
 #: Longest list of paths a result carries (counts are always complete).
 LIST_LIMIT = 1000
 
@@ -451,6 +453,31 @@ def hold_destination(remote, dest, manifest_name, run_id, timeout, fingerprint=F
         lease.release()
         return None
     return lease
+
+
+def sync_tree(remote, dest, sources, hashes, path_filter, delete=False, manifest_name=manifest.DEFAULT_NAME,
+              verify=False, lock_timeout=600, check_mode=False, replans=3, should_stop=None, apply=None):
+    """A whole sync in one process: plan; unless there is nothing to write, take the lease, plan again if
+    another run wrote ``dest`` meanwhile, apply. Returns ``(plan, applied or None)``. ``apply(plan, run_id,
+    lease)``, if given, applies the plan instead of :func:`apply_batch` (the archive transfer)."""
+    for _attempt in range(replans):
+        the_plan = plan(remote, dest, hashes, path_filter, delete=delete, manifest_name=manifest_name, verify=verify)
+        if check_mode or not (the_plan['ops'] or needs_manifest_write(the_plan)):
+            return the_plan, None
+        run_id = new_run_id()
+        lease = hold_destination(remote, dest, manifest_name, run_id, lock_timeout, the_plan['fingerprint'],
+                                 should_stop=should_stop)
+        if lease is None:
+            continue
+        try:
+            if apply is not None:
+                return the_plan, apply(the_plan, run_id, lease)
+            return the_plan, apply_batch(remote, dest, the_plan['ops'], sources, the_plan['known'], path_filter,
+                                         manifest_name=manifest_name, invalidate=the_plan['invalidate_first'],
+                                         final=True, run_id=run_id, lease=lease, should_stop=should_stop)
+        finally:
+            lease.release()
+    raise FilesError(KEPT_CHANGING % dest)
 
 
 class SyncStopped(FilesError):

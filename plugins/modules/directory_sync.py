@@ -152,6 +152,23 @@ options:
       - Seconds the extraction may run on PythonAnywhere.
     type: int
     default: 1800
+  follow_external_symlinks:
+    description:
+      - Follow symbolic links in O(src) that point outside it, uploading what they point to.
+      - By default they are skipped with a warning (and listed in RV(skipped_paths)), so that a link to a key,
+        a home folder or C(/etc) never ships by accident. Links that stay inside O(src) are always followed.
+    type: bool
+    default: false
+  lock_timeout:
+    description:
+      - Seconds to wait for another sync into the same O(dest) to finish before failing.
+      - A sync that writes takes a lease on O(dest), a small file named after O(manifest_name) with C(.lock)
+        appended, held on PythonAnywhere itself and renewed while it works, so that two syncs into one
+        directory (two redeploys at once, or a redeploy racing a sync whose controller was killed) take turns.
+        A lease whose run died without releasing it expires after five rate-limit periods (5 minutes by default).
+      - V(0) fails at once when another sync holds the lease.
+    type: int
+    default: 600
   _controller:
     description:
       - Internal. The action plugin of this module passes the plan and each batch here. Do not set it.
@@ -174,10 +191,15 @@ attributes:
       - Reads the manifest (or lists the folders and compares contents) and reports exactly what would be
         uploaded and deleted, with no write request.
 notes:
-  - Two syncs to the same O(dest) at the same time are not supported.
+  - Two syncs to the same O(dest) at the same time take turns (see O(lock_timeout)); a sync whose
+    C(ansible-playbook) is killed stops after the operation in progress and releases its lease.
   - Files changed on PythonAnywhere by other means are not noticed while the manifest is trusted; run once
     with O(verify=true) to compare contents.
-  - Symbolic links in O(src) are followed; their targets are uploaded.
+  - Symbolic links in O(src) are followed when they stay inside it; see O(follow_external_symlinks) for the others.
+  - Files and folders whose names PythonAnywhere's paths cannot carry faithfully (a backslash, a newline or
+    another control character, bytes that are not UTF-8) are skipped with a warning, before any upload.
+  - An upload that needed more than one attempt is read back once at the end of the run (an earlier attempt
+    could land late), and uploaded again if the server holds other bytes.
 requirements:
   - requests-toolbelt (streams uploads from disk)
 seealso:
@@ -293,6 +315,13 @@ manifest:
       type: bool
   sample: {name: .ansible-pythonanywhere-sync.json, state: trusted, reason: complete manifest with 1000 files,
            entries: 1000, written: true}
+skipped_paths:
+  description: Paths in O(src) that were not synced, each with the reason (an unsafe name, or a symbolic link
+    pointing outside O(src)). Present when there are some.
+  returned: when some were skipped
+  type: list
+  elements: list
+  sample: [["key.pem", "a symbolic link to /home/me/.ssh/id_rsa, outside src (see follow_external_symlinks)"]]
 mode:
   description: V(manifest) when the manifest was the whole picture, V(inventory) when the folders were listed.
   returned: always
@@ -469,36 +498,27 @@ def apply_phase(module, remote, dest, path_filter, controller):
 def sync_here(module, remote, dest, path_filter):
     """``remote_src`` (or no action plugin): the whole sync in one run, reading ``src`` where the module runs."""
     params = module.params
-    name = params['manifest_name']
     skipped = []
     local = sync.scan_local(params['src'], path_filter, params['follow_external_symlinks'], skipped)
     if skipped:
         module.warn(sync.skipped_warning(skipped))
-    hashes = sync.hash_local(local)
-    for _attempt in range(3):
-        the_plan = sync.plan(remote, dest, hashes, path_filter, delete=params['delete'],
-                             manifest_name=name, verify=params['verify'])
-        if module.check_mode or not (the_plan['ops'] or sync.needs_manifest_write(the_plan)):
-            break
-        run_id = sync.new_run_id()
-        lease = sync.hold_destination(remote, dest, name, run_id, params['lock_timeout'], the_plan['fingerprint'])
-        if lease is None:
-            continue  # another run wrote dest since the plan: plan again
-        chosen, note, _estimates = archive.decide(the_plan, params, archive.local_sizes(local, the_plan['ops']))
-        try:
-            done = apply_ops(module, remote, dest, path_filter, the_plan['ops'], local, the_plan['known'],
-                             the_plan['invalidate_first'], True, run_id, lease, chosen)
-        finally:
-            lease.release()
-        runs = 1 if the_plan['ops'] else 0
-        module.exit_json(skipped_paths=skipped, **archive.with_transfer(
-            sync.summarise(the_plan, dest, len(done['uploaded']), True, remote.requests, runs, bool(the_plan['ops'])),
-            done, chosen, note))
-    else:
-        raise FilesError('%s kept changing while this sync planned (another sync is writing it); try again' % dest)
-    chosen, note, _estimates = archive.decide(the_plan, params, archive.local_sizes(local, the_plan['ops']))
+    chosen = {}
+
+    def apply(the_plan, run_id, lease):
+        chosen['how'] = archive.decide(the_plan, params, archive.local_sizes(local, the_plan['ops']))
+        return apply_ops(module, remote, dest, path_filter, the_plan['ops'], local, the_plan['known'],
+                         the_plan['invalidate_first'], True, run_id, lease, chosen['how'][0])
+
+    the_plan, done = sync.sync_tree(remote, dest, local, sync.hash_local(local), path_filter, delete=params['delete'],
+                                    manifest_name=params['manifest_name'], verify=params['verify'],
+                                    lock_timeout=params['lock_timeout'], check_mode=module.check_mode, apply=apply)
+    written = done is not None
+    runs = 1 if written and the_plan['ops'] else 0
+    transfer, note, _estimates = chosen.get('how') or archive.decide(the_plan, params,
+                                                                     archive.local_sizes(local, the_plan['ops']))
     module.exit_json(skipped_paths=skipped, **archive.with_transfer(
-        sync.summarise(the_plan, dest, 0, False, remote.requests, 0, bool(the_plan['ops'])), None, chosen, note))
+        sync.summarise(the_plan, dest, len(done['uploaded']) if written else 0, written, remote.requests, runs,
+                       bool(the_plan['ops'])), done, transfer, note))
 
 
 def main():
