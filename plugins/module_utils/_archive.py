@@ -437,9 +437,9 @@ class ArchiveRun:
                 problems.extend('%s %s: %s' % tuple(entry) for entry in result.get('not_removed', [])[:5])
             if not problems:
                 problems.append((ran.get('stderr') or '').strip()[-500:] or 'return code %s' % ran.get('rc'))
-            raise ArchiveError('the extraction on PythonAnywhere did not finish: %s (%d of %d files verified and '
-                               'recorded; the next run repairs the rest)' % ('; '.join(problems), len(verified),
-                                                                            len(expected)), verified=verified)
+            message = 'the extraction on PythonAnywhere did not finish: %s (%d of %d files verified and recorded; ' \
+                'the next run repairs the rest)' % ('; '.join(problems), len(verified), len(expected))
+            raise ArchiveError(message, verified=verified)
         return outcome, verified
 
     def read_journal(self, path, expected):

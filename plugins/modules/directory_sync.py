@@ -121,15 +121,15 @@ options:
     default: false
   transfer:
     description:
-      - How the files get to PythonAnywhere. V(files) uploads them one by one (one request each, at most 40 a minute:
+      - How the files get to PythonAnywhere. V(files) uploads them one by one (one request each, at most 40 a minute, so
         1,000 files take about 25 minutes). V(archive) uploads one gzipped tar of the files to upload (in parts of at
         most O(archive_part_size) bytes) and extracts it on PythonAnywhere with a command (the same routes as
-        M(pythonanywhere.pythonanywhere.command): an always-on task, else a scheduled task at the next minute);
+        M(pythonanywhere.pythonanywhere.command), an always-on task, else a scheduled task at the next minute);
         deletions go in the same command. The extraction refuses absolute paths, C(..), links and folders that lead
         out of O(dest), keeps the files' permission bits, and checks each file's SHA-256 against the plan before the
         manifest records it.
       - V(auto) picks, each run, the one that takes less time by estimate (uploads at the paced rate against one
-        upload plus the command's wait, up to a minute for a scheduled task): a first deploy of many files goes by
+        upload plus the command's wait, up to a minute for a scheduled task), so a first deploy of many files goes by
         archive, a few changed files go one by one. An account with no command route (a new free account) falls
         back to file by file, and RV(transfer_note) says why.
     type: str

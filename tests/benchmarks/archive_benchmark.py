@@ -26,7 +26,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -70,8 +69,8 @@ def sync_task(src, dest, transfer, via):
 
 
 def save_result_task(path):
-    return {'name': 'save the result', 'ansible.builtin.copy': {'content': '{{ synced | to_json }}', 'dest': path,
-                                                                 'mode': '0600'}}
+    copy = {'content': '{{ synced | to_json }}', 'dest': path, 'mode': '0600'}
+    return {'name': 'save the result', 'ansible.builtin.copy': copy}
 
 
 def read_result(path):

@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -71,8 +72,10 @@ class DiskRemote:
         self.calls.append(('DELETE', path))
         if not os.path.lexists(path):
             return False
-        import shutil
-        shutil.rmtree(path) if os.path.isdir(path) else os.unlink(path)
+        if os.path.isdir(path):
+            shutil.rmtree(path)
+        else:
+            os.unlink(path)
         return True
 
 
@@ -272,8 +275,7 @@ def test_a_failed_upload_removes_the_run_folder_and_records_nothing_new(tmp_path
     sources = make_tree(tmp_path / 'src', {'a.py': b'a'})
     manifests, remote = Manifests(), DiskRemote(fail_upload='spec.json')
     with pytest.raises(PythonAnywhereError):
-        archive_run(tmp_path, remote, manifests, []).apply([['upload', 'a.py']], sources, {'k': sha(b'k')},
-                                                          invalidate=True)
+        archive_run(tmp_path, remote, manifests, []).apply([['upload', 'a.py']], sources, {'k': sha(b'k')}, invalidate=True)
     assert manifests.writes == [({'k': sha(b'k')}, False), ({'k': sha(b'k')}, False)]
     assert remote.calls[-1][0] == 'DELETE' and not os.path.exists(str(tmp_path / 'server' / 'work'))
 
@@ -325,7 +327,9 @@ def test_a_first_deploy_goes_by_archive():
 
 
 def test_no_route_falls_back_with_a_note_and_forcing_the_archive_fails():
-    none = lambda: (None, 'new free accounts have no scheduled or always-on tasks')  # noqa: E731
+    def none():
+        return None, 'new free accounts have no scheduled or always-on tasks'
+
     transfer, reason, _est = archive.choose(plan_of(1000), 'auto', {}, 40, 40, 60, archive.DEFAULT_PART_SIZE, none)
     assert transfer == 'files' and 'no command route' in reason and 'new free accounts' in reason
     with pytest.raises(archive.ArchiveError, match='transfer=archive needs'):
