@@ -82,7 +82,7 @@ options:
       - V(always_on) creates an always-on task (paid accounts), which starts at once, and deletes it.
       - V(scheduled_task) creates a daily task at the next minute (by the server's clock), waits for it, and deletes
         it. Up to about 70 seconds pass before the command starts. Free accounts made before 2026-01-15 have one
-        scheduled task: it must be free.
+        scheduled task, which must be free then.
       - V(console) types the command into the started console O(console_id); the command must not wait for input.
       - V(auto) tries an always-on task, then a scheduled task, then the console O(console_id) when given, going to
         the next one when PythonAnywhere refuses a route because of the account's plan or quota. The result says
@@ -267,6 +267,13 @@ def _interrupted(signum, _frame):
     raise Interrupted('stopped by signal %d' % signum)
 
 
+def merged(base, **changes):
+    """``base`` updated with ``changes``, as a new dict."""
+    result = dict(base)
+    result.update(changes)
+    return result
+
+
 def check_input(module):
     """Everything that can be checked before a request; returns ``(command, chdir, environment)``."""
     params = module.params
@@ -330,27 +337,27 @@ def main():
         creates = runner.absolute(params['creates'], chdir, 'creates') if params['creates'] else None
         removes = runner.absolute(params['removes'], chdir, 'removes') if params['removes'] else None
     except ResourceError as exc:
-        module.fail_json(**dict(result, msg=str(exc)))
+        module.fail_json(**merged(result, msg=str(exc)))
 
     def execute():
         reason = runner.skip_reason(creates, removes)
         if reason:
-            module.exit_json(**dict(result, msg='skipped: %s' % reason))
+            module.exit_json(**merged(result, msg='skipped: %s' % reason))
         if module.check_mode:
-            module.exit_json(**dict(result, changed=True, msg='the command would run'))
+            module.exit_json(**merged(result, changed=True, msg='the command would run'))
         signal.signal(signal.SIGTERM, _interrupted)
         console = Console(module) if params['via'] in ('console', 'auto') and params['console_id'] else None
         try:
             ran = runner.run(command, chdir, environment, params['timeout'], params['via'],
                              console_id=params['console_id'], console=console)
         except CommandError as exc:
-            failed = dict(result, **exc.result)
+            failed = merged(result, **exc.result)
             if runner.cleaned_up:
                 failed['cleaned_up'] = runner.cleaned_up
             output = '\n'.join(part.rstrip('\n') for part in (failed.get('stdout'), failed.get('stderr')) if part)
-            module.fail_json(**dict(failed, msg=str(exc) + ('; the output ends with:\n' + tail(output) if output else '')))
+            module.fail_json(**merged(failed, msg=str(exc) + ('; the output ends with:\n' + tail(output) if output else '')))
         delta = datetime.timedelta(seconds=max(0.0, ran['end'] - ran['start']))
-        done = dict(result, changed=True, rc=ran['rc'], stdout=ran['stdout'], stderr=ran['stderr'],
+        done = merged(result, changed=True, rc=ran['rc'], stdout=ran['stdout'], stderr=ran['stderr'],
                     stdout_lines=ran['stdout'].splitlines(), stderr_lines=ran['stderr'].splitlines(),
                     start=format_time(ran['start']), end=format_time(ran['end']), delta=str(delta),
                     via=ran['via'], wait=ran['wait'], expected_wait=ran['expected_wait'])

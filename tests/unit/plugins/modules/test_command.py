@@ -138,8 +138,8 @@ def test_scheduled_task_too_close_to_the_minute_takes_the_one_after(api, run_mod
             'description': _command.MARKER + rd.rsplit('-run-', 1)[1]}
     api.expect('POST', 'schedule/', status=201, json=dict(body, id=42), body=body)
     api.expect('GET', files(rd), json=listing(rd, {'result': 'file'}))
-    api.expect('GET', files(rd + '/result'), raw=result_file(start='2026-01-20T11:00:01.000000',
-                                                            end='2026-01-20T11:00:02.000000'))
+    api.expect('GET', files(rd + '/result'),
+               raw=result_file(start='2026-01-20T11:00:01.000000', end='2026-01-20T11:00:02.000000'))
     api.expect('DELETE', 'schedule/42/', status=204)
     api.expect('DELETE', files(rd), status=204)
     result = run_module(command, {'cmd': 'true', 'via': 'scheduled_task'})
@@ -192,8 +192,8 @@ def test_console_route_waits_for_the_end_mark_then_reads_the_run_files(api, run_
     rd = run_dir()
     expect_start(api)
     api.expect('POST', 'consoles/12/send_input/', json={'status': 'OK'})
-    api.expect('GET', 'consoles/12/get_latest_output/', json={'output': 'bash %s/run.sh console; echo "END-""0123"'
-                                                                       % rd})
+    echoed = 'bash %s/run.sh console; echo "END-""0123"' % rd
+    api.expect('GET', 'consoles/12/get_latest_output/', json={'output': echoed})
     api.expect('GET', 'consoles/12/get_latest_output/', json={'output': '...\r\nEND-0123456789abcdef\r\n12:00 ~ $ '})
     api.expect('GET', files(rd + '/result'), raw=result_file(stdout='from the console\n'))
     api.expect('DELETE', files(rd), status=204)
@@ -230,7 +230,7 @@ def test_timeout_stops_waiting_and_cleans_up_with_the_partial_output(api, run_mo
     api.expect('GET', files(HOME), json=listing(HOME, {}), headers=date(T0))
     api.expect('POST', files(rd + '/run.sh'), status=201)
     api.expect('POST', 'always_on/', status=201, json={'id': 8})
-    for _ in range(3):  # at 0, 0.5 and 1.25 s: the third is past the deadline
+    for _poll in range(3):  # at 0, 0.5 and 1.25 s: the third is past the deadline
         api.expect('GET', files(rd), json=listing(rd, {'run.sh': 'file', 'started': 'file', 'stdout': 'file'}))
     api.expect('GET', files(rd + '/stdout'), raw=b'working...\n')
     api.expect('GET', files(rd + '/stderr'), status=404, json={'detail': 'No such file or directory'})
@@ -305,7 +305,7 @@ def test_log_line_is_the_fallback_when_the_wrapper_left_no_result(api, run_modul
     api.expect('POST', 'schedule/', status=201, json={'id': 44})
     # Polls before the minute (45.5 s to go) at 1, 2, 4, 8, 10, 10, 9.5 s apart, then 0.5, 0.75, ... s: the log
     # is read with every fourth poll from 5 s past the expected start, the 16th poll.
-    for _ in range(16):
+    for _poll in range(16):
         api.expect('GET', files(rd), json=listing(rd, {'run.sh': 'file', 'started': 'file'}))
     api.expect('GET', files('/var/log/schedule-log-44.log'),
                raw=b'oops\n2026-01-20 11:00:01 -- Completed task, took 0.50 seconds, return code was 2.\n')
@@ -380,10 +380,10 @@ def test_wrapper_script_runs_a_command_once_and_records_it(tmp_path):
     script = _command.wrapper_script(str(rd), 'echo "$GREETING from $(pwd)"; echo oops >&2; exit 3',
                                      str(tmp_path / 'work'), {'GREETING': "it's me"}, 30)
     (rd / 'run.sh').write_bytes(script)
-    assert subprocess.run(['bash', str(rd / 'run.sh'), 'scheduled_task']).returncode == 3
+    assert subprocess.run(['bash', str(rd / 'run.sh'), 'scheduled_task'], check=False).returncode == 3
     parsed = _command.parse_result((rd / 'result').read_bytes())
     assert parsed['rc'] == 3 and parsed['stdout'] == "it's me from %s\n" % (tmp_path / 'work')
     assert parsed['stderr'] == 'oops\n' and parsed['end'] >= parsed['start']
     (rd / 'result').unlink()
-    assert subprocess.run(['bash', str(rd / 'run.sh'), 'scheduled_task']).returncode == 0
+    assert subprocess.run(['bash', str(rd / 'run.sh'), 'scheduled_task'], check=False).returncode == 0
     assert not (rd / 'result').exists()
