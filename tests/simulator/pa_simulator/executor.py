@@ -153,11 +153,11 @@ class Run:  # pylint: disable=too-few-public-methods,too-many-instance-attribute
         self.server_log = None  # web workers: where stdout and the simulator's lines go
         self.socket_path: str | None = None  # web workers: the host path of the socket they serve on
         self.wsgi_mtime: float | None = None  # WSGI workers: the WSGI file's mtime when started
-        self.log_path: Path | None = None
         self.master: int | None = None  # the terminal (consoles)
         self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self.stopping: str | None = None  # why it was killed on purpose ("deleted", "stopped", ...)
         self.capped = False
+        self.cpu_seconds = 0.0  # user + system time of the sandbox and everything in it, once it ended
 
     def kill(self) -> None:
         """SIGKILL the sandbox holder's process group (holder and init; the init's exit ends the rest)."""
@@ -327,8 +327,10 @@ class Executor:  # pylint: disable=too-many-instance-attributes
                     for run in self.runs.values()]
 
     def always_on_state(self, task_id: int) -> str:
-        """``running``, ``restarting`` (waiting for the restart delay) or ``stopped``."""
+        """``starting``, ``running``, ``restarting`` (waiting for the restart delay) or ``stopped``."""
         with self.lock:
+            if ("always_on", task_id, "start") in self.events:
+                return "starting"
             if ("always_on", task_id) in self.runs:
                 return "running"
             if task_id in self.restart_at:
@@ -347,7 +349,7 @@ class Executor:  # pylint: disable=too-many-instance-attributes
             with self.lock:
                 masters = {run.master: run for run in self.runs.values() if run.master is not None}
             try:
-                readable, _, _ = select.select([self._wake_r, *masters], [], [], TICK)
+                readable = select.select([self._wake_r, *masters], [], [], TICK)[0]
             except (OSError, ValueError):
                 continue
             for fd in readable:
@@ -381,7 +383,7 @@ class Executor:  # pylint: disable=too-many-instance-attributes
         finished = []
         with self.lock:
             for key, run in list(self.runs.items()):
-                if run.proc.poll() is not None:
+                if _reaped(run):
                     finished.append(self.runs.pop(key))
                 elif run.deadline is not None and time.monotonic() >= run.deadline and not run.capped:
                     run.capped = True
@@ -533,16 +535,19 @@ class Executor:  # pylint: disable=too-many-instance-attributes
             [sys.executable, "-m", "pa_simulator.sandbox"], env=env, stdin=stdin, stdout=stdout,
             stderr=stdout if stderr is None else stderr, start_new_session=True, close_fds=True, cwd="/")
 
-    def _open_log(self, username: str, vpath: str) -> tuple[Path, object]:
-        fs = self.sim.fs(username)
-        fs.ensure()
-        return Path(vpath), fs.open_for_append(vpath)
-
     def _start_task(self, task_id: int, forced: bool = False) -> None:
+        """A scheduled task (an enabled one, unless ``forced``), logging to schedule-log-<id>.log, under its cap."""
+        self._start_logged("schedule", task_id, f"/var/log/schedule-log-{task_id}.log", forced)
+
+    def _start_always_on(self, task_id: int) -> None:
+        """An enabled always-on task, logging to alwayson-log-<id>.log."""
+        self._start_logged("always_on", task_id, f"/var/log/alwayson-log-{task_id}.log", False)
+
+    def _start_logged(self, kind: str, task_id: int, log: str, forced: bool) -> None:
         store = self.sim.store
         generation = self.generation
         with store.lock:
-            found = store.list_one("schedule", task_id)
+            found = store.list_one(kind, task_id)
             if found is None or not (found[1].get("enabled") or forced):
                 return
             username, task = found
@@ -550,50 +555,27 @@ class Executor:  # pylint: disable=too-many-instance-attributes
         if account is None:
             return
         with self.lock:
-            if ("schedule", task_id) in self.runs or generation != self.generation:
+            if (kind, task_id) in self.runs or generation != self.generation:
                 return
-            real, handle = self._open_log(username, f"/var/log/schedule-log-{task_id}.log")
+            fs = self.sim.fs(username)
+            fs.ensure()
+            handle = fs.open_for_append(log)
             spec = self._spec(account, ["bash", "-c", task["command"]], f"/home/{username}", tty=False)
             try:
                 proc = self._popen(spec, subprocess.DEVNULL, handle)
             except OSError as exc:
                 handle.close()
-                sys.stderr.write(f"pa_simulator: cannot start task {task_id}: {exc}\n")
+                sys.stderr.write(f"pa_simulator: cannot start {kind} {task_id}: {exc}\n")
                 return
-            run = Run("schedule", task_id, username, proc)
-            run.log, run.log_path = handle, real
-            limit = self.sim.exec_settings["task_time_limit"]
-            if limit is None:
-                limit = PLAN_TIME_LIMITS.get(account["plan"], PLAN_TIME_LIMITS["paid"])
-            run.limit = float(limit)
-            run.deadline = run.started + run.limit
-            self.runs[("schedule", task_id)] = run
-
-    def _start_always_on(self, task_id: int) -> None:
-        store = self.sim.store
-        generation = self.generation
-        with store.lock:
-            found = store.list_one("always_on", task_id)
-            if found is None or not found[1].get("enabled"):
-                return
-            username, task = found
-            account = store.account(username)
-        if account is None:
-            return
-        with self.lock:
-            if ("always_on", task_id) in self.runs or generation != self.generation:
-                return
-            real, handle = self._open_log(username, f"/var/log/alwayson-log-{task_id}.log")
-            spec = self._spec(account, ["bash", "-c", task["command"]], f"/home/{username}", tty=False)
-            try:
-                proc = self._popen(spec, subprocess.DEVNULL, handle)
-            except OSError as exc:
-                handle.close()
-                sys.stderr.write(f"pa_simulator: cannot start always-on task {task_id}: {exc}\n")
-                return
-            run = Run("always_on", task_id, username, proc)
-            run.log, run.log_path = handle, real
-            self.runs[("always_on", task_id)] = run
+            run = Run(kind, task_id, username, proc)
+            run.log = handle
+            if kind == "schedule":
+                limit = self.sim.exec_settings["task_time_limit"]
+                if limit is None:
+                    limit = PLAN_TIME_LIMITS.get(account["plan"], PLAN_TIME_LIMITS["paid"])
+                run.limit = float(limit)
+                run.deadline = run.started + run.limit
+            self.runs[(kind, task_id)] = run
 
     def _start_console(self, console_id: int) -> None:
         store = self.sim.store
@@ -708,6 +690,7 @@ class Executor:  # pylint: disable=too-many-instance-attributes
         """
         elapsed = time.monotonic() - run.started
         code = run.proc.returncode
+        self._count_cpu(run)
         if run.kind == "console":
             self._drain_console(run)
             run.close()
@@ -732,6 +715,17 @@ class Executor:  # pylint: disable=too-many-instance-attributes
                 self.restart_at[run.obj_id] = time.monotonic() + delay
         self._append_log(run, lines)
         run.close()
+
+    def _count_cpu(self, run: Run) -> None:
+        """Add the CPU seconds of a finished process (and all it waited for) to the account's daily usage."""
+        if not run.cpu_seconds:
+            return
+        store = self.sim.store
+        with store.lock:
+            account = store.account(run.username)
+            if account is not None:
+                account["cpu_usage_seconds"] = round(float(account.get("cpu_usage_seconds", 0.0)) + run.cpu_seconds, 6)
+                store.save_account(account)
 
     @staticmethod
     def _append_log(run: Run, text: str) -> None:
@@ -828,3 +822,18 @@ def _connectable(path: str) -> bool:
         return False
     finally:
         sock.close()
+
+
+def _reaped(run: Run) -> bool:
+    """Whether the sandbox holder has ended; reaps it with wait4 to learn its CPU time (``run.cpu_seconds``)."""
+    if run.proc.returncode is not None:
+        return True
+    try:
+        pid, status, usage = os.wait4(run.proc.pid, os.WNOHANG)
+    except ChildProcessError:  # reaped elsewhere (Popen.wait in _kill)
+        return run.proc.poll() is not None
+    if pid == 0:
+        return False
+    run.proc.returncode = os.waitstatus_to_exitcode(status)
+    run.cpu_seconds = usage.ru_utime + usage.ru_stime
+    return True

@@ -129,7 +129,7 @@ class WebFront:
         if not header.lower().startswith("basic "):
             return False
         try:
-            user, _, password = base64.b64decode(header[6:].strip()).decode("utf-8").partition(":")
+            user, _sep, password = base64.b64decode(header[6:].strip()).decode("utf-8").partition(":")
         except (binascii.Error, UnicodeDecodeError):
             return False
         return (user == record.get("password_protection_username", "")
