@@ -146,8 +146,9 @@ class ActionModule(FilesActionBase):
                       'transfer': run['apply'].get('transfer'),
                       'ignore_patterns': run['ignore_lines'], 'first': first,
                       'fingerprint': run['apply']['fingerprint'],
-                      # The worker's parent is ansible-playbook: the module stops if it dies.
-                      'controller_pid': os.getppid()}
+                      # The worker's parent is ansible-playbook: a module on this machine stops if it dies (a
+                      # module on another host ends with its connection).
+                      'controller_pid': os.getppid() if self.is_local() else None}
         controller.update(extra)
         return dict(run['base'], _controller=controller)
 
@@ -198,7 +199,11 @@ class ActionModule(FilesActionBase):
         """Other connections: one module run per batch, each with its files transferred first."""
         batches = batches_of(ops, run['progress'].batch_size) or [[]]
         done = uploaded = removed = requests = 0
+        controller = os.getppid()
         for index, batch in enumerate(batches):
+            if os.getppid() != controller:  # ansible-playbook died: this worker lives on in its own session
+                return {'failed': {'failed': True, 'msg': 'stopped: ansible-playbook is gone'}, 'done': done,
+                        'uploaded': uploaded, 'removed': removed, 'requests': requests}
             placed = self.remote_paths(dict((rel, local[rel]) for kind, rel in batch if kind == sync.UPLOAD))
             try:
                 outcome = self.run_module(

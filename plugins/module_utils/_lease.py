@@ -137,10 +137,10 @@ class Lease:
                     seen, unchanged_since = current, self.clock()
                 if not self._expired(current, unchanged_since):
                     if self.clock() - started + self.poll > timeout:
+                        waited = self.clock() - started
                         raise LeaseError(
                             'another sync holds %s: %s. Waited %.0f s (lock_timeout); try again when it is done, '
-                            'or delete that file if no sync is running' % (self.path, self.describe(current),
-                                                                          self.clock() - started))
+                            'or delete that file if no sync is running' % (self.path, self.describe(current), waited))
                     self.sleep(self.poll)
                     self.waited += self.poll
                     continue

@@ -397,8 +397,8 @@ def plan(remote, dest, local, path_filter, delete=False, manifest_name=manifest.
     Sends only reads. ``remote`` is a :class:`._files.RemoteFiles`.
     """
     started = remote.requests
-    found, manifest_exists, entries, managed_entries = _learn_manifest(remote, dest, local, path_filter,
-                                                                      manifest_name, verify)
+    found, manifest_exists, entries, managed_entries = _learn_manifest(
+        remote, dest, local, path_filter, manifest_name, verify)
     source_dirs = set(p for rel in local for p in parents(rel))
     draft = _Draft()
     if found.state == manifest.TRUSTED:

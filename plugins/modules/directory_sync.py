@@ -514,11 +514,12 @@ def sync_here(module, remote, dest, path_filter):
                                     lock_timeout=params['lock_timeout'], check_mode=module.check_mode, apply=apply)
     written = done is not None
     runs = 1 if written and the_plan['ops'] else 0
+    uploaded = len(done['uploaded']) if written else 0
     transfer, note, _estimates = chosen.get('how') or archive.decide(the_plan, params,
                                                                      archive.local_sizes(local, the_plan['ops']))
     module.exit_json(skipped_paths=skipped, **archive.with_transfer(
-        sync.summarise(the_plan, dest, len(done['uploaded']) if written else 0, written, remote.requests, runs,
-                       bool(the_plan['ops'])), done, transfer, note))
+        sync.summarise(the_plan, dest, uploaded, written, remote.requests, runs, bool(the_plan['ops'])),
+        done, transfer, note))
 
 
 def main():

@@ -101,6 +101,8 @@ def main():
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix='pa-archive-bench-')
+    if args.keep:
+        print('work folder (kept): %s' % workdir)
     collections = os.path.join(workdir, 'collections')
     os.makedirs(os.path.join(collections, 'ansible_collections', 'pythonanywhere'))
     os.symlink(ROOT, os.path.join(collections, 'ansible_collections', 'pythonanywhere', 'pythonanywhere'))
@@ -185,9 +187,7 @@ def main():
         print('json: ' + json.dumps(results, sort_keys=True))
     finally:
         sim.stop()
-        if args.keep:
-            print('work folder kept: %s' % workdir)
-        else:
+        if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
 
 

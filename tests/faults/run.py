@@ -21,7 +21,7 @@ and prints one table (see docs/reliability.md):
    requests seen by the simulator.
 5. ``4 processes``: four ``ansible-playbook`` processes syncing at once on one account: HTTP 429s not injected.
 
-    python tests/faults/run.py [--period 3] [--files 300] [--seed N] [--keep]
+    python tests/faults/run.py [--period 3] [--files 200] [--seed N] [--keep]
 
 It exits 1 when a target is missed. Nothing here is timed: the figures are counts.
 """
@@ -216,19 +216,34 @@ def recap(output):
 def normalised_state(suite, username):
     """The account's objects without ids, times and the username, to compare two accounts."""
     state = admin(suite.sim.url, '/accounts/%s/state' % username)
-    text = json.dumps({key: state.get(key) for key in ('webapps', 'static_files', 'static_headers', 'schedule',
-                                                        'always_on', 'ssl')}, sort_keys=True)
+    kinds = ('webapps', 'static_files', 'static_headers', 'schedule', 'always_on', 'ssl')
+    text = json.dumps({key: state.get(key) for key in kinds}, sort_keys=True)
     text = text.replace(username, 'USER')
     document = json.loads(text)
 
     def strip(value):
         if isinstance(value, dict):
             return dict((k, strip(v)) for k, v in value.items()
-                        if k not in ('id', 'url', 'expiry', 'logfile', 'created', 'not_after', 'user'))
+                        if k not in ('id', 'url', 'expiry', 'logfile', 'created', 'not_after', 'user') and not k.endswith('_url'))
         if isinstance(value, list):
             return sorted((strip(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
         return value
     return strip(document)
+
+
+def differences(left, right, where=''):
+    """Where two JSON values differ, as ``path: left != right`` lines."""
+    if isinstance(left, dict) and isinstance(right, dict):
+        lines = []
+        for key in sorted(set(left) | set(right)):
+            lines.extend(differences(left.get(key), right.get(key), '%s.%s' % (where, key)))
+        return lines
+    if isinstance(left, list) and isinstance(right, list) and len(left) == len(right):
+        lines = []
+        for index, (one, other) in enumerate(zip(left, right)):
+            lines.extend(differences(one, other, '%s[%d]' % (where, index)))
+        return lines
+    return [] if left == right else ['%s: %s != %s' % (where or '.', json.dumps(left)[:200], json.dumps(right)[:200])]
 
 
 def duplicates(state):
@@ -368,7 +383,11 @@ def scenario_faulted_deploy(suite):
     state = admin(suite.sim.url, '/accounts/faulty/state')
     dups = duplicates(state)
     suite.row('faulted deploy', 'duplicate objects', dups, '0', dups == 0)
-    same = normalised_state(suite, 'faulty') == normalised_state(suite, 'clean')
+    faulty_state, clean_state = normalised_state(suite, 'faulty'), normalised_state(suite, 'clean')
+    same = faulty_state == clean_state
+    if not same:
+        for line in differences(clean_state, faulty_state)[:20]:
+            print('end state differs: %s' % line)
     suite.row('faulted deploy', 'end state equal to a clean run', 'yes' if same else 'no', 'yes', same)
     bad = 0
     false_total = 0
@@ -428,7 +447,7 @@ def scenario_killed_controller(suite):
     # v2 behind a manifest that says v1.
     v3 = v1
     play = sync_play(suite, account, v3, dest, 'kill-rollback')
-    redeploys = [suite.start_playbook(play) for _ in range(2)]
+    redeploys = [suite.start_playbook(play) for _index in range(2)]
     outcomes = [suite.finish(process) for process in redeploys]
     watcher.join(120)
     suite.faults([])
@@ -529,8 +548,8 @@ def scenario_concurrent(suite):
 def print_table(suite, elapsed):
     widths = [max(len(str(row[i])) for row in suite.rows + [('scenario', 'measure', 'value', 'target', 'met')])
               for i in range(5)]
-    line = '| ' + ' | '.join('%-*s' % (widths[i], h) for i, h in enumerate(('scenario', 'measure', 'value', 'target',
-                                                                             'met'))) + ' |'
+    headers = ('scenario', 'measure', 'value', 'target', 'met')
+    line = '| ' + ' | '.join('%-*s' % (widths[i], h) for i, h in enumerate(headers)) + ' |'
     print(line)
     print('|' + '|'.join('-' * (w + 2) for w in widths) + '|')
     for row in suite.rows:
@@ -542,7 +561,7 @@ def print_table(suite, elapsed):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--period', type=float, default=3.0, help="rate-limit window in seconds (PA: 60)")
-    parser.add_argument('--files', type=int, default=300, help='files in each large sync')
+    parser.add_argument('--files', type=int, default=200, help='files in each large sync')
     parser.add_argument('--seed', type=int, default=int(os.environ.get('PA_FAULTS_SEED', '12')))
     parser.add_argument('--only', action='append', choices=['deploy', 'kill', 'secrets', 'check', 'four'],
                         help='run only these scenarios (repeatable)')

@@ -46,7 +46,7 @@ def manifest_bytes(files, complete=True):
 def lease(monkeypatch):
     """Fixed run id and nonce, no real waiting: ``lease(api)`` scripts the three requests that take it."""
     monkeypatch.setattr(_lease.time, 'sleep', lambda seconds: None)
-    monkeypatch.setattr(_lease.uuid, 'uuid4', lambda: type('U', (), {'hex': 'nonce1'})())
+    monkeypatch.setattr(_lease.uuid, 'uuid4', type('U', (), {'hex': 'nonce1'}))
     monkeypatch.setattr(sync, 'new_run_id', lambda: 'run1')
 
     def expect(api, owner='run1'):
