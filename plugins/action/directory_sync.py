@@ -28,6 +28,7 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.utils.display import Display
 
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _archive as archive
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _sync as sync
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._files import FilesError
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.plugin_utils._files_action import FilesActionBase
@@ -60,6 +61,10 @@ class ActionModule(FilesActionBase):
         username = args.get('username') or os.environ.get('PYTHONANYWHERE_USERNAME')
         dest, path_filter = sync.check_options(dict(args, batch_size=batch_size, lock_timeout=lock_timeout),
                                                username, ignore_lines)
+        try:
+            archive.check_part_size(args.get('archive_part_size'))
+        except (TypeError, ValueError):
+            raise FilesError('archive_part_size must be an integer, got %r' % (args.get('archive_part_size'),))
         skipped = []
         local = sync.scan_local(src, path_filter, boolean(args.get('follow_external_symlinks', False), strict=False),
                                 skipped)
@@ -89,9 +94,12 @@ class ActionModule(FilesActionBase):
             requests += the_plan['requests']
             ops = the_plan['ops']
             changed = bool(ops)
+            chosen, note, _estimates = archive.decide(the_plan, dict(args, batch_size=batch_size),
+                                                      archive.local_sizes(local, ops))
 
             if self._task.check_mode or (not ops and not sync.needs_manifest_write(the_plan)):
-                result.update(sync.summarise(the_plan, dest, 0, False, requests, 0, changed))
+                result.update(archive.with_transfer(sync.summarise(the_plan, dest, 0, False, requests, 0, changed),
+                                                    None, chosen, note))
                 return result
 
             uploads = sum(1 for kind, _rel in ops if kind == sync.UPLOAD)
@@ -99,8 +107,13 @@ class ActionModule(FilesActionBase):
                 'progress': Progress(display.display, dest, len(ops), batch_size, started=started),
                 'base': module_args, 'task_vars': task_vars, 'ignore_lines': ignore_lines,
                 'apply': {'run_id': sync.new_run_id(), 'known': the_plan['known'],
-                          'invalidate_first': the_plan['invalidate_first'], 'fingerprint': the_plan['fingerprint']},
+                          'invalidate_first': the_plan['invalidate_first'], 'fingerprint': the_plan['fingerprint'],
+                          'transfer': chosen},
             }
+            if chosen == archive.ARCHIVE:
+                display.display('%s: %s' % (dest, note))
+                # one archive, one command: one module run
+                run['progress'] = Progress(display.display, dest, len(ops), max(batch_size, len(ops)), started=started)
             run['progress'].header(uploads, len(ops) - uploads, the_plan['manifest']['state'])
             if self.is_local():
                 outcome = self.apply_in_one_run(run, ops, local)
@@ -116,17 +129,21 @@ class ActionModule(FilesActionBase):
             result.update(outcome['failed'])
             result['msg'] = '%s (after %d of %d uploads and deletes; the manifest records what was done, so the next '\
                 'run resumes)' % (outcome['failed'].get('msg', 'the sync failed'), outcome['done'], len(ops))
+            if chosen == archive.ARCHIVE:  # its message says what the extraction verified
+                result['msg'] = outcome['failed'].get('msg', 'the sync failed')
             result.update(changed=outcome['done'] > 0, uploaded_before_failure=outcome['uploaded'],
                           deleted_before_failure=outcome['removed'])
             return result
         uploaded, batches = outcome['uploaded'], outcome['runs'] if ops else 0
         run['progress'].done(outcome['uploaded'], outcome['removed'])
-        result.update(sync.summarise(the_plan, dest, uploaded, True, requests, batches, changed))
+        result.update(archive.with_transfer(sync.summarise(the_plan, dest, uploaded, True, requests, batches, changed),
+                                            outcome.get('transfer'), chosen, note))
         return result
 
     def apply_args(self, run, ops, sources, invalidate, final, first, **extra):
         controller = {'phase': 'apply', 'ops': ops, 'sources': sources, 'known': run['apply']['known'],
                       'invalidate': invalidate, 'final': final, 'run_id': run['apply']['run_id'],
+                      'transfer': run['apply'].get('transfer'),
                       'ignore_patterns': run['ignore_lines'], 'first': first,
                       'fingerprint': run['apply']['fingerprint'],
                       # The worker's parent is ansible-playbook: a module on this machine stops if it dies (a
@@ -176,7 +193,7 @@ class ActionModule(FilesActionBase):
         batch = outcome['batch']
         removed = len(batch['deleted']) + len(batch['removed_dirs']) + len(batch['pruned'])
         return {'uploaded': len(batch['uploaded']), 'removed': removed, 'requests': outcome.get('requests', 0),
-                'runs': 1}
+                'runs': 1, 'transfer': batch}
 
     def apply_in_batches(self, run, ops, local):
         """Other connections: one module run per batch, each with its files transferred first."""
@@ -206,7 +223,8 @@ class ActionModule(FilesActionBase):
             uploaded += len(batch_done['uploaded'])
             removed += len(batch_done['deleted']) + len(batch_done['removed_dirs']) + len(batch_done['pruned'])
             run['progress'].update(done, uploaded, removed)
-        return {'uploaded': uploaded, 'removed': removed, 'requests': requests, 'runs': len(batches)}
+        return {'uploaded': uploaded, 'removed': removed, 'requests': requests, 'runs': len(batches),
+                'transfer': batch_done if ops else None}
 
 
 def read_progress(path):

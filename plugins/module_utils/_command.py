@@ -76,6 +76,14 @@ class RouteRefused(CommandError):
     """PythonAnywhere refused the route because of the account's plan or quota (a 403 that is not a permission)."""
 
 
+class NoRoute(CommandError):
+    """Every route asked for was refused: nothing was started (callers may fall back to another way)."""
+
+
+class NotStarted(CommandError):
+    """The route accepted the task but PythonAnywhere never started it (callers may fall back)."""
+
+
 def format_time(epoch):
     """``2026-01-20 10:58:33.970123``, as ansible.builtin.command writes its start and end (here in UTC)."""
     return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime('%Y-%m-%d %H:%M:%S.%f')
@@ -369,7 +377,7 @@ class CommandRunner:
                         return result
             now = self.clock()
             if start_deadline is not None and not started and now > start_deadline:
-                raise CommandError('PythonAnywhere did not start the command: no sign of it %d s after the %s '
+                raise NotStarted('PythonAnywhere did not start the command: no sign of it %d s after the %s '
                                    'should have started it' % (now - local_start, route.replace('_', ' ')),
                                    stdout='', stderr='')
             if now > end_deadline:
@@ -449,4 +457,4 @@ class CommandRunner:
                       'Account page.' % (
                           ', used by task %s (%s)' % (users[0]['id'], users[0].get('description') or users[0].get('command'))
                           if users else ''))
-        return CommandError('PythonAnywhere refused to run the command with via=%s (%s). %s' % (via, said, advice))
+        return NoRoute('PythonAnywhere refused to run the command with via=%s (%s). %s' % (via, said, advice))

@@ -456,9 +456,10 @@ def hold_destination(remote, dest, manifest_name, run_id, timeout, fingerprint=F
 
 
 def sync_tree(remote, dest, sources, hashes, path_filter, delete=False, manifest_name=manifest.DEFAULT_NAME,
-              verify=False, lock_timeout=600, check_mode=False, replans=3, should_stop=None):
+              verify=False, lock_timeout=600, check_mode=False, replans=3, should_stop=None, apply=None):
     """A whole sync in one process: plan; unless there is nothing to write, take the lease, plan again if
-    another run wrote ``dest`` meanwhile, apply. Returns ``(plan, applied or None)``."""
+    another run wrote ``dest`` meanwhile, apply. Returns ``(plan, applied or None)``. ``apply(plan, run_id,
+    lease)``, if given, applies the plan instead of :func:`apply_batch` (the archive transfer)."""
     for _attempt in range(replans):
         the_plan = plan(remote, dest, hashes, path_filter, delete=delete, manifest_name=manifest_name, verify=verify)
         if check_mode or not (the_plan['ops'] or needs_manifest_write(the_plan)):
@@ -469,6 +470,8 @@ def sync_tree(remote, dest, sources, hashes, path_filter, delete=False, manifest
         if lease is None:
             continue
         try:
+            if apply is not None:
+                return the_plan, apply(the_plan, run_id, lease)
             return the_plan, apply_batch(remote, dest, the_plan['ops'], sources, the_plan['known'], path_filter,
                                          manifest_name=manifest_name, invalidate=the_plan['invalidate_first'],
                                          final=True, run_id=run_id, lease=lease, should_stop=should_stop)
