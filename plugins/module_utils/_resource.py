@@ -109,6 +109,8 @@ class Resource:
     set_return_key = None
     #: Parameter name -> :class:`Field`.
     fields = {}
+    #: Parameters without which the object cannot be created (see :meth:`ensure_and_act`).
+    required_to_create = ()
     #: Request body encoding for create and update: ``form`` or ``json``.
     encoding = 'json'
     #: Method used for updates.
@@ -335,14 +337,21 @@ class Resource:
     def validate_target(self, current, desired):
         """Check the object as it would be (``current`` is None for a new one) before any write, also in check mode.
 
-        For rules that depend on the server's object, e.g. a parameter required only to create it.
+        For rules that depend on the server's object; the default checks :attr:`required_to_create`.
         """
+        missing = self.missing_to_create(desired) if current is None else []
+        if missing:
+            raise ResourceError('%s %s required to create the %s'
+                                % (' and '.join(missing), 'is' if len(missing) == 1 else 'are', self.describe()))
 
     def ensure(self, state=None):
         """Make the server match ``state`` (``present`` or ``absent``). Returns the module result."""
         state = state or self.params.get('state', 'present')
         self.validate()
-        remote = self.find()
+        return self.converge(state, self.find())
+
+    def converge(self, state, remote):
+        """:meth:`ensure` once the object (``remote``, None when absent) has been found."""
         current = self.project(remote)
         if state == 'absent':
             return self.ensure_absent(remote, current)
@@ -351,6 +360,16 @@ class Resource:
                                 % (self.name, self.id_param, self.params[self.id_param], self.id_param))
         return self.ensure_present(remote, current)
 
+    def describe(self):
+        """How messages name the object the parameters designate: ``web app alice.pythonanywhere.com``."""
+        if self.id_param and self.params.get(self.id_param) is not None:
+            return '%s with %s %s' % (self.name, self.id_param, self.params[self.id_param])
+        return '%s %s' % (self.name, ', '.join(str(self.params.get(param)) for param in self.natural_key))
+
+    def missing_to_create(self, desired):
+        """The parameters of :attr:`required_to_create` that ``desired`` lacks."""
+        return [param for param in self.required_to_create if desired.get(param) is None]
+
     def ensure_and_act(self, state, action_state, flag, action):
         """:meth:`ensure` for a module with an action state (``reloaded``, ``restarted``).
 
@@ -358,13 +377,31 @@ class Resource:
         ``present``, then calls ``action(obj)`` with the object as the module returns it, except in check mode.
         ``result[flag]`` says whether the action ran (or would run, in check mode); when it did, the task is
         changed: the action always runs when asked, as a handler expects.
+
+        An object that does not exist and cannot be created with the parameters given (a handler that only
+        says ``state: reloaded``) cannot be acted on: a real run fails saying so. Check mode predicts the
+        action with a warning instead, since in a check run the task that creates the object (earlier in the
+        play) only predicted it.
         """
-        result = self.ensure('absent' if state == 'absent' else 'present')
-        result[flag] = False
-        if state == action_state:
+        if state != action_state:
+            result = self.ensure(state)
+            result[flag] = False
+            return result
+        self.validate()
+        remote = self.find()
+        missing = self.missing_to_create(self.desired()) if remote is None else []
+        if missing:
+            verb = action_state[:-2]
             if not self.check_mode:
-                action(result[self.return_key])
-            result['changed'] = result[flag] = True
+                raise ResourceError('there is no %s to %s: create it first (state=present with %s)'
+                                    % (self.describe(), verb, ', '.join(missing)))
+            self.module.warn('there is no %s yet: check mode predicts the %s, as when an earlier task creates it; '
+                             'a real run fails if none does' % (self.describe(), verb))
+            return {'changed': True, flag: True, self.return_key: {}, 'diff': {'before': {}, 'after': {}}}
+        result = self.converge('present', remote)
+        if not self.check_mode:
+            action(result[self.return_key])
+        result['changed'] = result[flag] = True
         return result
 
     def ensure_absent(self, remote, current):

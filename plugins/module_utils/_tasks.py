@@ -34,6 +34,7 @@ class Task(Resource):
     """What scheduled and always-on tasks share: lookup by id, description or command; plan errors."""
 
     id_param = 'id'
+    required_to_create = ('command',)
     #: What to tell the user when PA refuses a task because of the account's plan, or because of its quota.
     plan_advice = ''
     quota_advice = ''
@@ -73,9 +74,11 @@ class Task(Resource):
         if self.params.get('id') is not None and self.params['id'] <= 0:
             raise ResourceError('id must be a positive number, got %s' % self.params['id'])
 
-    def validate_target(self, current, desired):
-        if current is None and 'command' not in desired:
-            raise ResourceError('command is required to create the %s' % self.name)
+    def describe(self):
+        if self.params.get('id') is not None:
+            return super().describe()
+        description, command = self.key_values()
+        return '%s %r' % (self.name, description or command)
 
     def select(self):
         """For the _info modules: the task with ``id``, else every task with the description and command given."""
@@ -149,12 +152,10 @@ class ScheduledTask(Task):
             raise ResourceError('hour must not be set for an hourly task (it runs every hour at minute %s)'
                                 % (minute if minute is not None else 'M'))
 
+    required_to_create = ('command', 'interval', 'minute')
+
     def validate_target(self, current, desired):
         super().validate_target(current, desired)
-        if current is None:
-            for param in ('interval', 'minute'):
-                if desired.get(param) is None:
-                    raise ResourceError('%s is required to create the scheduled task' % param)
         interval = desired.get('interval') or current['interval']
         hour = desired['hour'] if 'hour' in desired else (current or {}).get('hour')
         if interval == 'daily' and hour is None:

@@ -38,6 +38,7 @@ class WebApp(Resource):
     natural_key = ('domain_name',)
     lookup_by_item = True
     encoding = 'form'
+    required_to_create = ('python_version',)
     fields = {
         'id': Field(read_only=True),
         'user': Field(read_only=True),
@@ -71,8 +72,7 @@ class WebApp(Resource):
             raise ResourceError('state=reloaded cannot be combined with enabled=false: a disabled web app cannot be reloaded')
 
     def validate_target(self, current, desired):
-        if current is None and 'python_version' not in desired:
-            raise ResourceError('python_version is required to create the web app %s' % self.params['domain_name'])
+        super().validate_target(current, desired)
         enabled = desired.get('enabled', (current or {}).get('enabled'))
         if self.params.get('state') == 'reloaded' and enabled is False:
             raise ResourceError('%s is disabled and cannot be reloaded; set enabled=true' % self.params['domain_name'])

@@ -96,7 +96,7 @@ def test_ambiguous_description_fails(api, run_module):
 def test_new_task_needs_a_command(api, run_module):
     api.expect('GET', 'always_on/', json=[])
     result = run_module(always_on_task, {'description': 'chat bot'}, check_mode=True)
-    assert result['failed'] is True and result['msg'] == 'command is required to create the always-on task'
+    assert result['failed'] is True and result['msg'] == "command is required to create the always-on task 'chat bot'"
 
 
 def test_empty_command_fails_before_any_request(api, run_module):
@@ -143,3 +143,14 @@ def test_info(api, run_module):
     assert [t['id'] for t in run_module(always_on_task_info, {'command': DEBUG})['always_on_tasks']] == [7000002]
     api.expect('GET', 'always_on/7000001/', json=task())
     assert run_module(always_on_task_info, {'id': 7000001})['always_on_tasks'] == [task()]
+
+
+def test_restart_of_a_missing_task_fails_in_a_real_run_and_is_predicted_in_check_mode(api, run_module):
+    api.expect('GET', 'always_on/', json=[])
+    result = run_module(always_on_task, {'description': 'chat bot', 'state': 'restarted'})
+    assert result['failed'] is True
+    assert result['msg'] == "there is no always-on task 'chat bot' to restart: create it first (state=present with command)"
+    api.expect('GET', 'always_on/', json=[])
+    result = run_module(always_on_task, {'description': 'chat bot', 'state': 'restarted'}, check_mode=True)
+    assert result['changed'] is True and result['restarted'] is True
+    assert not api.writes

@@ -147,7 +147,8 @@ def test_new_task_needs_interval_and_minute(api, run_module, missing):
     args = dict(BACKUP)
     del args[missing]
     result = run_module(scheduled_task, args)
-    assert result['failed'] is True and result['msg'] == '%s is required to create the scheduled task' % missing
+    assert result['failed'] is True
+    assert result['msg'].startswith('%s is required to create the scheduled task' % missing)
 
 
 def test_hour_for_an_existing_hourly_task_fails_before_any_write(api, run_module):

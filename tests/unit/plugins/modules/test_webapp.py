@@ -165,3 +165,22 @@ def test_info_lists_without_passwords(api, run_module):
 def test_info_missing_domain_is_empty(api, run_module):
     api.expect('GET', 'webapps/nope.example.com/', status=404, json={'detail': 'Not found.'})
     assert run_module(webapp_info, {'domain_name': 'nope.example.com'})['webapps'] == []
+
+
+def test_reload_of_a_missing_webapp_fails_saying_it_does_not_exist(api, run_module):
+    api.expect('GET', ITEM, status=404, json={'detail': 'Not found.'})
+    result = run_module(webapp, {'state': 'reloaded'})
+    assert result['failed'] is True
+    assert result['msg'] == ('there is no web app alice.pythonanywhere.com to reload: create it first '
+                             '(state=present with python_version)')
+    assert not api.writes
+
+
+def test_reload_of_a_missing_webapp_in_check_mode_is_a_predicted_reload(api, run_module):
+    api.expect('GET', ITEM, status=404, json={'detail': 'Not found.'})
+    result = run_module(webapp, {'state': 'reloaded'}, check_mode=True, diff=True)
+    assert 'failed' not in result
+    assert result['changed'] is True and result['reloaded'] is True
+    assert result['diff'] == {'before': {}, 'after': {}}
+    assert 'check mode predicts the reload' in result['warnings'][0]
+    assert not api.writes

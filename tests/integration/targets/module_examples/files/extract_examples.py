@@ -8,6 +8,12 @@
 Reads the JSON of ``ansible-doc -t module --json <fqcn>`` on standard input. Each example is an independent
 snippet, so the handlers it notifies run right after it (as they would at the end of a play made of that
 snippet): a flush_handlers task follows every top-level task.
+
+In a check run (runme.sh runs the examples with --check --diff before the real run) the examples run on to the
+end whatever fails, so that every prediction is compared with the real outcome: each task gets
+``ignore_errors: "{{ ansible_check_mode }}"`` (a failure is still recorded and compared; in the real run
+nothing is ignored). An example that checks what an earlier one did for real (an assert) fails in a check
+run, as it would for a user.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ def main():
     examples = json.load(sys.stdin)[fqcn]['examples']
     tasks = []
     for task in yaml.safe_load(examples):
+        task.setdefault('ignore_errors', '{{ ansible_check_mode }}')
         tasks.append(task)
         tasks.append({'name': 'Run the handlers of the example above', 'ansible.builtin.meta': 'flush_handlers'})
     with open(destination, 'w', encoding='utf-8') as stream:
