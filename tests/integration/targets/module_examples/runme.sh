@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Every module's EXAMPLES, read through ansible-doc, first with --check --diff, then for real, on the
-# fresh account `alice` (the check run writes nothing: tasks/main.yml asserts it), compared task by task.
+# Plan equals apply over every module's EXAMPLES, read through ansible-doc, on the fresh account `alice`:
+# each task of the collection runs first in check mode (with --diff), then for real, against the same
+# state (files/extract_examples.py writes the twins); the recorded outcomes are compared task by task.
 set -eu
 export ANSIBLE_ROLES_PATH=..
+files=../setup_plan_apply/files
 out="$(mktemp -d)"
 trap 'rm -rf "${out}"' EXIT
-../setup_plan_apply/files/plan_apply.sh "module examples" "${out}" examples.yml -i "${INVENTORY_PATH}" "$@"
+export ANSIBLE_CALLBACK_PLUGINS="${files}/callback_plugins"
+export ANSIBLE_CALLBACKS_ENABLED="${ANSIBLE_CALLBACKS_ENABLED:+${ANSIBLE_CALLBACKS_ENABLED},}plan_record"
+rc=0
+PLAN_RECORD="${out}/record.jsonl" ansible-playbook examples.yml -i "${INVENTORY_PATH}" "$@" || rc=$?
+python "${files}/plan_apply.py" "module examples" "${out}/record.jsonl" || rc=$?
+exit "${rc}"

@@ -25,6 +25,8 @@ import os
 from ansible.plugins.callback import CallbackBase
 
 PREFIX = 'pythonanywhere.pythonanywhere.'
+#: The name of a task's twin in check mode, when one playbook holds both (see plan_apply.py).
+CHECK_SUFFIX = ' (check)'
 
 
 class CallbackModule(CallbackBase):
@@ -36,7 +38,6 @@ class CallbackModule(CallbackBase):
     def __init__(self):
         super().__init__()
         self.path = os.environ.get('PLAN_RECORD')
-        self.check_mode = None
 
     def write(self, result, status, item=None):
         task = result._task
@@ -44,8 +45,13 @@ class CallbackModule(CallbackBase):
         if not self.path or not action.startswith(PREFIX):
             return
         body = result._result
+        name = task.get_name()
+        check = bool(task.check_mode)
+        if check and name.endswith(CHECK_SUFFIX):
+            name = name[:-len(CHECK_SUFFIX)]
         entry = {
-            'task': task.get_name(),
+            'task': name,
+            'check': check,
             'module': action[len(PREFIX):],
             'handler': bool(getattr(task, 'implicit', False)) or type(task).__name__ == 'Handler',
             'item': item,
