@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Plan equals apply for the roles: every molecule scenario (extensions/molecule/*/converge.yml) is prepared on
+# a fresh simulator account (its prepare.yml), then its converge playbook runs with --check --diff, then for
+# real, and the two runs are compared task by task (../setup_plan_apply/files/plan_apply.sh). A scenario added
+# later is covered without a change here.
+set -eu
+files="$(cd ../setup_plan_apply/files && pwd)"
+
+root="$(pwd)"
+while [ ! -f "${root}/galaxy.yml" ]; do
+    [ "${root}" != / ] || { echo "role_plan_apply: the collection root (galaxy.yml) was not found above $(pwd)" >&2; exit 1; }
+    root="$(dirname "${root}")"
+done
+
+# The simulator variables ansible-test passes as -e @integration_config.yml, as the environment variables the
+# scenarios' prepare.yml reads (what `make molecule` exports).
+config=""
+previous=""
+for argument in "$@"; do
+    if [ "${previous}" = -e ] && [ "${argument#@}" != "${argument}" ]; then config="${argument#@}"; fi
+    previous="${argument}"
+done
+[ -n "${config}" ] || { echo "role_plan_apply: run it with make integration (no -e @integration_config.yml given)" >&2; exit 1; }
+eval "$(python - "${config}" <<'PY'
+import shlex, sys, yaml
+config = yaml.safe_load(open(sys.argv[1]))
+for name, key in (('PA_SIMULATOR_URL', 'pa_simulator_url'), ('PA_SIMULATOR_ADMIN_URL', 'pa_simulator_admin_url'),
+                  ('PA_SIMULATOR_CERT', 'pa_simulator_ca_cert'), ('PA_RATE_LIMIT_PERIOD', 'pa_rate_limit_period')):
+    print('export %s=%s' % (name, shlex.quote(str(config.get(key) or ''))))
+PY
+)"
+
+work="$(mktemp -d)"
+trap 'rm -rf "${work}"' EXIT
+cat >"${work}/inventory.yml" <<'YAML'
+all:
+  hosts:
+    localhost:
+      ansible_connection: local
+      ansible_python_interpreter: "{{ ansible_playbook_python }}"
+YAML
+
+rc=0
+scenarios=0
+for scenario in "${root}"/extensions/molecule/*/; do
+    scenario="${scenario%/}"
+    [ -f "${scenario}/converge.yml" ] || continue
+    name="$(basename "${scenario}")"
+    scenarios=$((scenarios + 1))
+    export MOLECULE_EPHEMERAL_DIRECTORY="${work}/${name}"
+    mkdir -p "${MOLECULE_EPHEMERAL_DIRECTORY}"
+    echo "=== ${name}: prepare (a fresh account)"
+    if [ -f "${scenario}/prepare.yml" ]; then
+        ansible-playbook "${scenario}/prepare.yml" -i "${work}/inventory.yml" -e "molecule_scenario_directory=${scenario}" || { rc=1; continue; }
+    fi
+    "${files}/plan_apply.sh" "role scenario ${name}" "${MOLECULE_EPHEMERAL_DIRECTORY}/plan" "${scenario}/converge.yml" \
+        -i "${work}/inventory.yml" -e "molecule_scenario_directory=${scenario}" || rc=1
+done
+[ "${scenarios}" -gt 0 ] || { echo "role_plan_apply: no scenario under ${root}/extensions/molecule" >&2; exit 1; }
+exit "${rc}"
