@@ -158,16 +158,23 @@ class Resource:
                     if not (key in self.fields and self.fields[key].secret))
 
     def redacted(self, shape, changed_secrets=()):
-        """A projection for the diff: secrets shown as a marker (and whether they change)."""
+        """A projection for the diff: secrets shown as a marker (and whether they change).
+
+        Only what is known is shown: a value the server does not know yet (``None``: a field the server fills
+        in when it creates the object, in check mode) is left out, and so is a secret that is not set (the
+        server's empty password) unless the change sets it.
+        """
         if shape is None:
             return {}
         result = {}
         for key, value in shape.items():
             field = self.fields.get(key)
             if field is not None and field.secret:
-                if value is None and key not in changed_secrets:
+                if not value and key not in changed_secrets:
                     continue
                 value = REDACTED + (' (changed)' if key in changed_secrets else '')
+            elif value is None:
+                continue
             result[key] = value
         return result
 
@@ -415,9 +422,9 @@ class Resource:
         if remote is None:
             predicted = self.predict(None, desired)
             if self.check_mode:
-                return self.result(True, None, predicted, None)
+                return self.result(True, None, predicted, None, changed_params=desired)
             remote = self.write(None, None, desired, desired)
-            return self.result(True, None, self.project(remote), remote)
+            return self.result(True, None, self.project(remote), remote, changed_params=desired)
 
         changes = self.changes(current, desired)
         replace = [param for param in changes if not self.fields[param].update]
@@ -430,9 +437,7 @@ class Resource:
         return self.result(True, current, self.project(remote), remote, replaced=bool(replace), changed_params=changes)
 
     def changed_secrets(self, before, after, changed_params=()):
-        """Secret parameters that the change sets: all given ones for a new object, else the changed ones."""
-        if before is None and after is not None:
-            return [param for param in self.fields if self.fields[param].secret and after.get(param) is not None]
+        """Secret parameters that the change sets: those among the changed (for a new object: given) ones."""
         return [param for param in changed_params if self.fields[param].secret]
 
     def result(self, changed, before, after, remote, replaced=False, changed_params=()):

@@ -54,6 +54,8 @@ class WebAppChild(Resource):
             if self.params.get('state') == 'absent':
                 return []
             if self.check_mode:
+                if self.params.get(self.set_return_key) == []:
+                    return []  # nothing declared (purge of an empty set): nothing to warn about
                 self.module.warn('there is no web app %s yet: check mode treats it as one without %ss; a real run '
                                  'needs it created first' % (self.params['domain_name'], self.name))
                 return []

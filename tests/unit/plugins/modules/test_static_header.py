@@ -176,3 +176,11 @@ def test_info_filters_by_url_and_name(api, run_module):
     assert result['headers'] == [MEDIA, CACHE]
     api.expect('GET', LIST, json=[CACHE, NOSNIFF, MEDIA])
     assert run_module(static_header_info, {'url': '/static/'})['headers'] == [CACHE, NOSNIFF]
+
+
+def test_purging_an_empty_set_of_a_webapp_check_mode_predicts_gives_no_warning(api, run_module):
+    # The role purges an empty header list by default; in a check run the web app is only predicted.
+    api.expect('GET', LIST, status=404, json={'detail': 'Not found.'})
+    result = run_module(static_header, {'headers': [], 'purge': True}, check_mode=True, diff=True)
+    assert result['changed'] is False
+    assert result['warnings'] == []

@@ -184,3 +184,25 @@ def test_reload_of_a_missing_webapp_in_check_mode_is_a_predicted_reload(api, run
     assert result['diff'] == {'before': {}, 'after': {}}
     assert 'check mode predicts the reload' in result['warnings'][0]
     assert not api.writes
+
+
+def test_create_without_a_password_shows_no_password_in_the_diff(api, run_module):
+    # The server answers an empty password for a new web app: nothing the user set, nothing to show.
+    api.expect('GET', ITEM, status=404, json={'detail': 'Not found.'})
+    api.expect('POST', 'webapps/', status=201, json={'status': 'OK'},
+               form={'domain_name': DOMAIN, 'python_version': 'python313'})
+    api.expect('GET', ITEM, json=remote(source_directory='/home/alice/'))
+    result = run_module(webapp, {'python_version': '3.13'}, diff=True)
+    assert result['changed'] is True
+    assert 'password_protection_password' not in result['diff']['after']
+
+
+def test_check_mode_diff_of_a_new_webapp_shows_known_values_only(api, run_module):
+    api.expect('GET', ITEM, status=404, json={'detail': 'Not found.'})
+    result = run_module(webapp, {'python_version': '3.13', 'force_https': True,
+                                 'password_protection_password': 'pw-secret'}, check_mode=True, diff=True)
+    after = result['diff']['after']
+    assert None not in after.values()
+    assert after['python_version'] == '3.13' and after['force_https'] is True
+    assert after['password_protection_password'].endswith('(changed)')
+    assert 'pw-secret' not in json.dumps(result)
