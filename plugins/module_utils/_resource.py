@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import REDACTED
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import REDACTED, PythonAnywhereError
 
 SCALAR = 'scalar'
 SET = 'set'
@@ -121,6 +121,8 @@ class Resource:
         self._client = client
         self.params = module.params
         self.check_mode = module.check_mode
+        #: The writes this run has made, in order (shared with the members of a set): see :meth:`reporting`.
+        self.done = []
 
     @property
     def client(self):
@@ -303,6 +305,7 @@ class Resource:
         for batch in self.update_batches(changes):
             if batch:
                 result = self.send(self.update_method, self.item_path, self.item_params(remote), self.payload(batch)).json
+                self.did('changed %s of the %s' % (', '.join(sorted(batch)), self.describe()))
         return result if self.identified(result) else self.find()
 
     def delete(self, remote):
@@ -319,9 +322,11 @@ class Resource:
         values = desired
         if remote is not None:
             self.delete(remote)
+            self.did('deleted the %s to create it again' % self.describe())
             merged = dict(current, **desired)
             values = dict((k, v) for k, v in merged.items() if k in self.fields and v is not None)
         remote = self.create(values)
+        self.did('created the %s, which now exists' % self.describe())
         rest = self.changes(self.project(remote), desired)
         if rest:
             remote = self.update(remote, rest)
@@ -355,7 +360,25 @@ class Resource:
         """Make the server match ``state`` (``present`` or ``absent``). Returns the module result."""
         state = state or self.params.get('state', 'present')
         self.validate()
-        return self.converge(state, self.find())
+        remote = self.find()
+        return self.reporting(self.converge, state, remote)
+
+    def did(self, what):
+        """Remember a write that succeeded (``created the web app x``), for :meth:`reporting`."""
+        self.done.append(what)
+
+    def reporting(self, function, *args):
+        """``function(*args)``. When it fails after a write succeeded (a web app created, then its PATCH refused;
+        a mapping deleted, then a creation refused), the module fails with ``changed=true`` and a message that
+        says what was written: the server is not as it was before the task."""
+        try:
+            return function(*args)
+        except (PythonAnywhereError, ResourceError) as exc:
+            if not self.done:
+                raise
+            extra = {'status': exc.status} if getattr(exc, 'status', None) is not None else {}
+            self.module.fail_json(msg='%s. Before this failure the task %s.' % (exc, '; '.join(self.done)),
+                                  changed=True, **extra)
 
     def converge(self, state, remote):
         """:meth:`ensure` once the object (``remote``, None when absent) has been found."""
@@ -405,9 +428,9 @@ class Resource:
             self.module.warn('there is no %s yet: check mode predicts the %s, as when an earlier task creates it; '
                              'a real run fails if none does' % (self.describe(), verb))
             return {'changed': True, flag: True, self.return_key: {}, 'diff': {'before': {}, 'after': {}}}
-        result = self.converge('present', remote)
+        result = self.reporting(self.converge, 'present', remote)
         if not self.check_mode:
-            action(result[self.return_key])
+            self.reporting(action, result[self.return_key])
         result['changed'] = result[flag] = True
         return result
 
@@ -452,6 +475,21 @@ class Resource:
         return result
 
     # --- set mode: a whole declared set of objects in one task ----------------------------------------
+    def apply_set(self, deletions, writes, after):
+        """Send the writes of :meth:`ensure_set` (in check mode only predict them), adding the objects as they are
+        after it to ``after``. Updates first, then creations, then deletions: a task that fails half-way leaves
+        the declared objects in place rather than a web app without them."""
+        for member, remote, current, desired, changes, replace in sorted(writes, key=lambda write: write[1] is None):
+            if self.check_mode:
+                shape = member.predict(current, changes)
+            else:
+                shape = member.project(member.write(remote, current, desired, changes, replace))
+            after.append((shape, member.changed_secrets(current, shape, changes)))
+        if not self.check_mode:
+            for remote in deletions:
+                self.delete(remote)
+                self.did('deleted the %s %s' % (self.name, self.describe_key(self.project(remote))))
+
     def member(self, item):
         """This resource with one element of a declared set laid over the module's parameters."""
         clone = copy.copy(self)
@@ -483,7 +521,7 @@ class Resource:
         key is not declared. Several server objects with one declared key fail clearly, except with
         ``purge``, which repairs them: the first one listed that already matches (else the first listed)
         is kept and the others are deleted. ``state=absent``: every object with a declared key is deleted,
-        duplicates included. Deletions are sent first, then updates, then creations. In check mode the
+        duplicates included. Updates are sent first, then creations, then deletions. In check mode the
         predicted set is returned and nothing is written. The result holds the whole set after the task
         under :attr:`set_return_key`, and a diff of the whole set.
         """
@@ -542,15 +580,7 @@ class Resource:
                 kept.extend((self.project(remote), ()) for remote in rest)
 
         after = list(kept)
-        if not self.check_mode:
-            for remote in deletions:
-                self.delete(remote)
-        for member, remote, current, desired, changes, replace in sorted(writes, key=lambda write: write[1] is None):
-            if self.check_mode:
-                shape = member.predict(current, changes)
-            else:
-                shape = member.project(member.write(remote, current, desired, changes, replace))
-            after.append((shape, member.changed_secrets(current, shape, changes)))
+        self.reporting(self.apply_set, deletions, writes, after)
         return {
             'changed': bool(deletions or writes),
             self.set_return_key: [self.public(shape) for shape, dummy in self.in_key_order(after)],

@@ -89,6 +89,7 @@ class WebApp(Resource):
         if 'enabled' in changes:
             action = 'enable' if changes['enabled'] else 'disable'
             self.client.post('webapps/{domain_name}/%s/' % action, params=self.item_params(remote))
+            self.did('%sd the %s' % (action, self.describe()))
             remote = self.find()
         return remote
 

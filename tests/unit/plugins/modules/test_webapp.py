@@ -206,3 +206,17 @@ def test_check_mode_diff_of_a_new_webapp_shows_known_values_only(api, run_module
     assert after['python_version'] == '3.13' and after['force_https'] is True
     assert after['password_protection_password'].endswith('(changed)')
     assert 'pw-secret' not in json.dumps(result)
+
+
+def test_create_then_refused_patch_reports_changed_and_that_the_webapp_exists(api, run_module):
+    api.expect('GET', ITEM, status=404, json={'detail': 'Not found.'})
+    api.expect('POST', 'webapps/', status=201, json={'status': 'OK'},
+               form={'domain_name': DOMAIN, 'python_version': 'python313'})
+    api.expect('GET', ITEM, json=remote(source_directory='/home/alice/'))
+    api.expect('PATCH', ITEM, status=400,
+               json={'virtualenv_path': ['The virtualenv was built for Python 3.10, not 3.13']},
+               form={'virtualenv_path': '/home/alice/.virtualenvs/old'})
+    result = run_module(webapp, {'python_version': '3.13', 'virtualenv_path': '/home/alice/.virtualenvs/old'})
+    assert result['failed'] is True and result['changed'] is True
+    assert 'created the web app alice.pythonanywhere.com, which now exists' in result['msg']
+    assert 'Python 3.10' in result['msg']
