@@ -38,6 +38,8 @@ class Task(Resource):
     #: What to tell the user when PA refuses a task because of the account's plan, or because of its quota.
     plan_advice = ''
     quota_advice = ''
+    #: How many tasks of this kind the account had when they were listed (None: not listed).
+    listed = None
 
     def key_values(self):
         """``(description, command)`` as given (stripped, empty description = none)."""
@@ -55,7 +57,9 @@ class Task(Resource):
         raise ResourceError('give id, description or command to find the %s' % self.name)
 
     def list_remote(self):
-        return [self.with_description(item) for item in super().list_remote()]
+        items = [self.with_description(item) for item in super().list_remote()]
+        self.listed = len(items)
+        return items
 
     @staticmethod
     def with_description(remote):
@@ -93,7 +97,13 @@ class Task(Resource):
         body = exc.body if isinstance(exc.body, dict) else {}
         if exc.status != 403 or body.get('detail') == PERMISSION_DENIED:
             return exc
-        advice = self.quota_advice if 'maximum number' in str(body.get('detail', '')) else self.plan_advice
+        if 'maximum number' not in str(body.get('detail', '')):
+            advice = self.plan_advice
+        elif self.listed == 0:
+            # A quota reached with no task at all is a quota of 0: a plan without this kind of task.
+            advice = 'The account\'s plan allows no %s. %s' % (self.name, self.plan_advice)
+        else:
+            advice = self.quota_advice
         return ResourceError('PythonAnywhere refused to %s the %s because of the account\'s plan: %s. %s'
                              % (action, self.name, exc.message, advice))
 

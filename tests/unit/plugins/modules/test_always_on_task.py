@@ -114,7 +114,7 @@ def test_free_account_answer_becomes_a_clear_error(api, run_module):
 
 
 def test_quota_answer_becomes_a_clear_error(api, run_module):
-    api.expect('GET', 'always_on/', json=[])
+    api.expect('GET', 'always_on/', json=[task(7000002, command='/home/alice/other.sh', description='other')])
     api.expect('POST', 'always_on/', status=403, json={'detail': 'You have reached your maximum number of always-on tasks'})
     result = run_module(always_on_task, BOT)
     assert result['failed'] is True and 'maximum number of always-on tasks' in result['msg']
@@ -154,3 +154,12 @@ def test_restart_of_a_missing_task_fails_in_a_real_run_and_is_predicted_in_check
     result = run_module(always_on_task, {'description': 'chat bot', 'state': 'restarted'}, check_mode=True)
     assert result['changed'] is True and result['restarted'] is True
     assert not api.writes
+
+
+def test_quota_answer_without_any_task_says_the_plan_has_none(api, run_module):
+    api.expect('GET', 'always_on/', json=[])
+    api.expect('POST', 'always_on/', status=403, json={'detail': 'You have reached your maximum number of always-on tasks'})
+    result = run_module(always_on_task, BOT)
+    assert result['failed'] is True
+    assert "The account's plan allows no always-on task" in result['msg'] and 'need a paid account' in result['msg']
+    assert 'Delete' not in result['msg']
