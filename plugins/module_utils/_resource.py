@@ -111,6 +111,9 @@ class Resource:
     fields = {}
     #: Parameters without which the object cannot be created (see :meth:`ensure_and_act`).
     required_to_create = ()
+    #: Whether :meth:`ensure_and_act` acts on an object it has just created (False: creating it already did,
+    #: as creating an always-on task starts it).
+    act_on_create = True
     #: Request body encoding for create and update: ``form`` or ``json``.
     encoding = 'json'
     #: Method used for updates.
@@ -429,6 +432,9 @@ class Resource:
                              'a real run fails if none does' % (self.describe(), verb))
             return {'changed': True, flag: True, self.return_key: {}, 'diff': {'before': {}, 'after': {}}}
         result = self.reporting(self.converge, 'present', remote)
+        if remote is None and not self.act_on_create:
+            result[flag] = False  # created just now, hence started: nothing to restart
+            return result
         if not self.check_mode:
             self.reporting(action, result[self.return_key])
         result['changed'] = result[flag] = True

@@ -187,6 +187,7 @@ class AlwaysOnTask(Task):
         'url': Field(read_only=True),
     }
     plan_advice = 'Always-on tasks need a paid account: upgrade the account on its Account page.'
+    act_on_create = False  # PythonAnywhere starts a new always-on task: state=restarted does not restart it again
     quota_advice = ('Delete an always-on task you no longer need (state=absent), or raise the limit of the account '
                     'on its Account page.')
 

@@ -56,5 +56,20 @@ for scenario in "${root}"/extensions/molecule/*/; do
     "${files}/plan_apply.sh" "role scenario ${name}" "${MOLECULE_EPHEMERAL_DIRECTORY}/plan" "${scenario}/converge.yml" \
         -i "${work}/inventory.yml" -e "molecule_scenario_directory=${scenario}" || rc=1
 done
+# The roles' first task warns about variables with their prefix that they do not know.
+echo "=== unknown variables"
+for role in webapp_deploy website_deploy; do
+    ansible-playbook unknown_variables.yml -i "${work}/inventory.yml" -e "role_under_test=${role}" >>"${work}/unknown.log" 2>&1 || true
+done
+cat "${work}/unknown.log"
+for expected in '[WARNING] webapp_deploy: webapp_deploy_pyhton_version: not a variable of this role' \
+                '[WARNING] website_deploy: website_deploy_comand: not a variable of this role'; do
+    grep -qF "${expected}" "${work}/unknown.log" || { echo "role_plan_apply: no warning: ${expected}" >&2; rc=1; }
+done
+if grep -E '\[WARNING\] [a-z_]+: .*(_connection|_command|_code_src|_code_dest|_wsgi_application)[,:]' "${work}/unknown.log"; then
+    echo "role_plan_apply: a known variable was called unknown" >&2
+    rc=1
+fi
+
 [ "${scenarios}" -gt 0 ] || { echo "role_plan_apply: no scenario under ${root}/extensions/molecule" >&2; exit 1; }
 exit "${rc}"

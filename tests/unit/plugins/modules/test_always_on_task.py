@@ -163,3 +163,14 @@ def test_quota_answer_without_any_task_says_the_plan_has_none(api, run_module):
     assert result['failed'] is True
     assert "The account's plan allows no always-on task" in result['msg'] and 'need a paid account' in result['msg']
     assert 'Delete' not in result['msg']
+
+
+def test_restarted_creates_a_missing_task_without_restarting_it(api, run_module):
+    # Creating an always-on task starts it: a restart right after would only bounce it.
+    for check_mode in (True, False):
+        api.expect('GET', 'always_on/', json=[])
+        if not check_mode:
+            api.expect('POST', 'always_on/', status=201, json=task())
+        result = run_module(always_on_task, dict(BOT, state='restarted'), check_mode=check_mode)
+        assert result['changed'] is True and result['restarted'] is False
+    assert [call['method'] for call in api.writes] == ['POST']
