@@ -13,14 +13,16 @@ parameters, or predicts what it would do in check mode, and builds the result an
 from __future__ import annotations
 
 import copy
+from typing import Any, Callable
 
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import REDACTED, PythonAnywhereError
 
 SCALAR = 'scalar'
 SET = 'set'
-LIST = 'list'
-SECRET = 'secret'          # compared when the API returns it, never shown
-WRITE_ONLY = 'write_only'  # the API never returns it: sent on create (or with a change), never compared
+SECRET = 'secret'  # compared when the API returns it, never shown
+
+#: API field of the server's id of an object.
+ID = 'id'
 
 
 def strip_trailing_slash(value):
@@ -34,10 +36,10 @@ class Field:
     """How one module parameter maps to the API and how it is compared.
 
     ``api_name``: the key in API objects and payloads (default: the parameter name).
-    ``compare``: ``scalar``, ``set`` (order does not matter), ``list`` (ordered), ``secret``, ``write_only``.
+    ``compare``: ``scalar``, ``set`` (order does not matter) or ``secret``.
     ``normalize``: a function applied to both sides before comparing (and to what is returned).
-    ``encode``: a function turning the desired value into what the API takes (e.g. ``3.10`` -> ``python310``),
-    with ``create_encode`` for the create request when it differs.
+    ``create_encode``: a function turning the desired value into what the create request takes
+    (``3.10`` -> ``python310``).
     ``create``: sent in the create request; ``update``: may be changed in place (else a change means
     deleting and re-creating the object, which the diff and the result say).
     ``read_only``: reported by the API and returned by the module, never a parameter (``expiry``).
@@ -45,12 +47,13 @@ class Field:
     (HTTP header names are case-insensitive: ``str.lower``); the value itself is compared and returned as is.
     """
 
-    def __init__(self, api_name=None, compare=SCALAR, normalize=None, encode=None, create_encode=None,
-                 create=True, update=True, read_only=False, match=None):
+    def __init__(self, api_name: str | None = None, compare: str = SCALAR,
+                 normalize: Callable[[Any], Any] | None = None, create_encode: Callable[[Any], Any] | None = None,
+                 create: bool = True, update: bool = True, read_only: bool = False,
+                 match: Callable[[Any], Any] | None = None) -> None:
         self.api_name = api_name
         self.compare = compare
         self.normalize = normalize
-        self.encode = encode
         self.create_encode = create_encode
         self.create = create
         self.update = update
@@ -58,21 +61,19 @@ class Field:
         self.match = match
 
     @property
-    def secret(self):
-        return self.compare in (SECRET, WRITE_ONLY)
+    def secret(self) -> bool:
+        return self.compare == SECRET
 
-    def norm(self, value):
+    def norm(self, value: Any) -> Any:
         if value is None:
             return None
         if self.normalize is not None:
             value = self.normalize(value)
         if self.compare == SET and isinstance(value, (list, tuple, set)):
             return sorted(value, key=str)
-        if self.compare == LIST and isinstance(value, tuple):
-            return list(value)
         return value
 
-    def key(self, value):
+    def key(self, value: Any) -> Any:
         """The value as natural keys are matched: normalised, then ``match`` applied."""
         value = self.norm(value)
         if value is not None and self.match is not None:
@@ -96,15 +97,12 @@ class Resource:
     item_path = None
     #: Parameter holding the server's id of the object (``id``), or None when the natural key addresses it.
     id_param = None
-    #: API field of the server id.
-    id_field = 'id'
     #: Parameters that identify the object when no id is given.
     natural_key = ()
-    #: True when the item endpoint is addressed by the natural key itself (web apps by domain name).
+    #: True when the object is found by a GET of its item endpoint, addressed by the natural key itself (web
+    #: apps by domain name), rather than in its list. An item endpoint with ``{id}`` is addressed by the server's
+    #: id (static file mappings: found by url in the list, addressed by id).
     lookup_by_item = False
-    #: True when the item endpoint takes the server id (``{id}``) although the module finds the object by
-    #: its natural key and has no id parameter (static file mappings: found by url, addressed by id).
-    item_by_id = False
     #: Key of a whole declared set of objects in the module result and diff (``mappings``): see :meth:`ensure_set`.
     set_return_key = None
     #: Parameter name -> :class:`Field`.
@@ -116,16 +114,33 @@ class Resource:
     act_on_create = True
     #: Request body encoding for create and update: ``form`` or ``json``.
     encoding = 'json'
-    #: Method used for updates.
-    update_method = 'PATCH'
+    #: Whether ``domain_name`` (when the module has it) defaults to the account's own subdomain.
+    domain_defaults = True
 
     def __init__(self, module, client=None):
         self.module = module
         self._client = client
-        self.params = module.params
+        self.params = self.normalized_params(module)
         self.check_mode = module.check_mode
         #: The writes this run has made, in order (shared with the members of a set): see :meth:`reporting`.
         self.done = []
+
+    def normalized_params(self, module) -> dict[str, Any]:
+        """The one copy of the module's parameters that lookups and URLs use (``module.params`` stays as given).
+
+        ``domain_name``: stripped, lower case, without a trailing dot (PythonAnywhere's domains are lower case, and
+        ``example.com.`` is ``example.com``); empty, it is the account's own subdomain when
+        :attr:`domain_defaults`.
+        """
+        params = dict(module.params)
+        if 'domain_name' in params:
+            domain = params['domain_name']
+            if not domain and self.domain_defaults:
+                domain = module.default_domain()
+            if isinstance(domain, str):
+                domain = domain.strip().lower().rstrip('.')
+            params['domain_name'] = domain
+        return params
 
     @property
     def client(self):
@@ -148,10 +163,8 @@ class Resource:
             return None
         shape = {}
         if self.id_param:
-            shape[self.id_param] = remote.get(self.id_field)
+            shape[self.id_param] = remote.get(ID)
         for param, field in self.fields.items():
-            if field.compare == WRITE_ONLY:
-                continue
             shape[param] = field.norm(remote.get(self.api_name(param)))
         return shape
 
@@ -188,8 +201,8 @@ class Resource:
         """Values for the placeholders of :attr:`item_path` (from the object, else from the parameters),
         with those of :meth:`list_params` (the parent an object belongs to)."""
         params = dict(self.list_params())
-        if self.id_param or (self.item_by_id and remote is not None):
-            params['id'] = remote[self.id_field] if remote is not None else self.params[self.id_param]
+        if self.id_param or ('{id}' in self.item_path and remote is not None):
+            params['id'] = remote[ID] if remote is not None else self.params[self.id_param]
             return params
         source = remote if remote is not None else dict((self.api_name(k), self.params.get(k)) for k in self.natural_key)
         params.update((k, source[self.api_name(k)]) for k in self.natural_key)
@@ -236,7 +249,7 @@ class Resource:
             if len(matches) > 1:
                 raise ResourceError('%d %ss match %s (ids: %s); %s' % (
                     len(matches), self.name, ', '.join('%s=%r' % kv for kv in sorted(keys.items())),
-                    ', '.join(str(m.get(self.id_field)) for m in matches), self.ambiguity_hint()))
+                    ', '.join(str(m.get(ID)) for m in matches), self.ambiguity_hint()))
             if matches:
                 return matches[0]
         return None
@@ -257,21 +270,14 @@ class Resource:
 
     # --- comparing --------------------------------------------------------------------------------
     def changes(self, current, desired):
-        """Parameters whose desired value differs from the server's (write-only ones never do)."""
-        changed = {}
-        for param, value in desired.items():
-            field = self.fields[param]
-            if field.compare == WRITE_ONLY:
-                continue
-            if current.get(param) != value:
-                changed[param] = value
-        return changed
+        """Parameters whose desired value differs from the server's."""
+        return dict((param, value) for param, value in desired.items() if current.get(param) != value)
 
     def payload(self, values, create=False):
         body = {}
         for param, value in values.items():
             field = self.fields[param]
-            encode = (field.create_encode or field.encode) if create else field.encode
+            encode = field.create_encode if create else None
             body[self.api_name(param)] = encode(value) if encode else value
         return body
 
@@ -291,7 +297,7 @@ class Resource:
 
     def identified(self, obj):
         """True when ``obj`` is an object of this kind (a write may answer only ``{"status": "OK"}``)."""
-        key = self.api_name(self.natural_key[0]) if self.lookup_by_item else self.id_field
+        key = self.api_name(self.natural_key[0]) if self.lookup_by_item else ID
         return isinstance(obj, dict) and key in obj
 
     def create(self, desired):
@@ -307,7 +313,7 @@ class Resource:
         result = remote
         for batch in self.update_batches(changes):
             if batch:
-                result = self.send(self.update_method, self.item_path, self.item_params(remote), self.payload(batch)).json
+                result = self.send('PATCH', self.item_path, self.item_params(remote), self.payload(batch)).json
                 self.did('changed %s of the %s' % (', '.join(sorted(batch)), self.describe()))
         return result if self.identified(result) else self.find()
 
@@ -567,7 +573,7 @@ class Resource:
                 raise ResourceError('%d %ss have %s (ids: %s); delete the extra ones, or declare the whole set with '
                                     'purge=true to keep one and delete the others'
                                     % (len(matches), self.name, self.describe_key(member.match_keys()),
-                                       ', '.join(str(remote.get(self.id_field)) for remote in matches)))
+                                       ', '.join(str(remote.get(ID)) for remote in matches)))
             ranked = sorted(matches, key=lambda remote: bool(member.changes(self.project(remote), desired)))
             remote = ranked[0] if ranked else None
             deletions.extend(ranked[1:])

@@ -29,16 +29,9 @@ def header_value(value):
 class WebAppChild(Resource):
     """An object listed under a web app (``webapps/{domain_name}/<kind>/``) and addressed by its id."""
 
-    item_by_id = True
     encoding = 'json'
     #: Parameters required with ``state=present`` besides the natural key.
     required_present = ()
-
-    def __init__(self, module, client=None):
-        super().__init__(module, client)
-        if not self.params.get('domain_name'):
-            self.params['domain_name'] = module.default_domain()
-        self.params['domain_name'] = self.params['domain_name'].strip().lower()
 
     def list_params(self):
         return {'domain_name': self.params['domain_name']}

@@ -56,11 +56,6 @@ class WebApp(Resource):
         'expiry': Field(read_only=True),
     }
 
-    def __init__(self, module, client=None):
-        super().__init__(module, client)
-        if not self.params.get('domain_name'):
-            self.params['domain_name'] = module.default_domain()
-
     def validate(self):
         version = self.params.get('python_version')
         if version is not None and not PYTHON_VERSION.match(version.strip()):

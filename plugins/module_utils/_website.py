@@ -50,11 +50,6 @@ class Website(Resource):
         'logfiles': Field(read_only=True),
     }
 
-    def __init__(self, module, client=None):
-        super().__init__(module, client)
-        # PA's domain names are lower case; the item URL must use the same spelling.
-        self.params['domain_name'] = _lower(self.params.get('domain_name') or module.default_domain())
-
     def project(self, remote):
         if remote is None:
             return None

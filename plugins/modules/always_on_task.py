@@ -29,7 +29,7 @@ options:
       - V(present) creates the task if no task matches and applies the options given.
       - V(absent) stops and deletes the matching task, if any.
       - V(restarted) applies the options like V(present), then always restarts the task's command, except for a
-        task it has just created: PythonAnywhere starts a new task, so it is not restarted again.
+        task it has just created (PythonAnywhere starts a new task, so it is not restarted again).
         Use it in a handler (for example after new code was uploaded), or on its own.
     type: str
     choices: [present, absent, restarted]
