@@ -12,6 +12,7 @@ module's own controls (state, id, purge...) would be silently ignored; an undocu
 from __future__ import annotations
 
 import importlib
+import os
 
 import pytest
 import yaml
@@ -92,7 +93,6 @@ def test_fields_argument_spec_and_documentation_agree(name):
 
 def test_every_resource_module_is_checked():
     """A module whose code uses a Resource must be listed above (the _info modules read, with the same fields)."""
-    import os
     modules = os.path.join(os.path.dirname(_webapp.__file__), '..', 'modules')
     ensured = set()
     for filename in os.listdir(modules):
