@@ -13,7 +13,14 @@ parameters, or predicts what it would do in check mode, and builds the result an
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable
+from typing import Any, Callable, Dict, Iterable
+
+#: A module's parameters; an object in the module's shape (parameter -> normalised value); an object as the
+#: API gives it; a module result.
+Params = Dict[str, Any]
+Shape = Dict[str, Any]
+Remote = Dict[str, Any]
+Result = Dict[str, Any]
 
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import REDACTED, PythonAnywhereError
 
@@ -25,7 +32,7 @@ SECRET = 'secret'  # compared when the API returns it, never shown
 ID = 'id'
 
 
-def strip_trailing_slash(value):
+def strip_trailing_slash(value: Any) -> Any:
     """``/home/alice/site/`` and ``/home/alice/site`` are the same directory."""
     if isinstance(value, str) and len(value) > 1:
         return value.rstrip('/') or '/'
@@ -117,7 +124,7 @@ class Resource:
     #: Whether ``domain_name`` (when the module has it) defaults to the account's own subdomain.
     domain_defaults = True
 
-    def __init__(self, module, client=None):
+    def __init__(self, module: Any, client: Any = None) -> None:
         self.module = module
         self._client = client
         self.params = self.normalized_params(module)
@@ -125,7 +132,7 @@ class Resource:
         #: The writes this run has made, in order (shared with the members of a set): see :meth:`reporting`.
         self.done = []
 
-    def normalized_params(self, module) -> dict[str, Any]:
+    def normalized_params(self, module: Any) -> Params:
         """The one copy of the module's parameters that lookups and URLs use (``module.params`` stays as given).
 
         ``domain_name``: stripped, lower case, without a trailing dot (PythonAnywhere's domains are lower case, and
@@ -143,21 +150,21 @@ class Resource:
         return params
 
     @property
-    def client(self):
+    def client(self) -> Any:
         if self._client is None:
             self._client = self.module.client
         return self._client
 
     # --- projections ------------------------------------------------------------------------------
-    def api_name(self, param):
+    def api_name(self, param: str) -> str:
         return self.fields[param].api_name or param
 
-    def desired(self):
+    def desired(self) -> Shape:
         """The managed parameters (omitted ones are left alone), normalised."""
         return dict((param, field.norm(self.params.get(param))) for param, field in self.fields.items()
                     if not field.read_only and self.params.get(param) is not None)
 
-    def project(self, remote):
+    def project(self, remote: Remote | None) -> Shape | None:
         """The server object in the module's shape, normalised; None when absent."""
         if remote is None:
             return None
@@ -168,14 +175,14 @@ class Resource:
             shape[param] = field.norm(remote.get(self.api_name(param)))
         return shape
 
-    def public(self, shape):
+    def public(self, shape: Shape | None) -> Shape:
         """A projection without secrets: what modules return."""
         if shape is None:
             return {}
         return dict((key, value) for key, value in shape.items()
                     if not (key in self.fields and self.fields[key].secret))
 
-    def redacted(self, shape, changed_secrets=()):
+    def redacted(self, shape: Shape | None, changed_secrets: Iterable[str] = ()) -> Shape:
         """A projection for the diff: secrets shown as a marker (and whether they change).
 
         Only what is known is shown: a value the server does not know yet (``None``: a field the server fills
@@ -197,7 +204,7 @@ class Resource:
         return result
 
     # --- finding ----------------------------------------------------------------------------------
-    def item_params(self, remote=None):
+    def item_params(self, remote: Remote | None = None) -> dict[str, Any]:
         """Values for the placeholders of :attr:`item_path` (from the object, else from the parameters),
         with those of :meth:`list_params` (the parent an object belongs to)."""
         params = dict(self.list_params())
@@ -208,14 +215,14 @@ class Resource:
         params.update((k, source[self.api_name(k)]) for k in self.natural_key)
         return params
 
-    def list_params(self):
+    def list_params(self) -> dict[str, Any]:
         """Values for the placeholders of :attr:`list_path` (e.g. the web app a mapping belongs to)."""
         return {}
 
-    def list_remote(self):
+    def list_remote(self) -> list[Remote]:
         return self.client.get_json(self.list_path, params=self.list_params()) or []
 
-    def match_keys(self):
+    def match_keys(self) -> Shape:
         """Parameter -> normalised value that an object must have to be this one (no id given)."""
         desired = self.desired()
         keys = {}
@@ -227,7 +234,7 @@ class Resource:
             keys[param] = value
         return keys
 
-    def candidate_keys(self):
+    def candidate_keys(self) -> list[Shape]:
         """Key sets tried in order to find the object when no id is given; the first that matches wins.
 
         Default: the natural key alone. A resource whose key depends on the parameters (a task found by its
@@ -235,7 +242,7 @@ class Resource:
         """
         return [self.match_keys()]
 
-    def find(self):
+    def find(self) -> Remote | None:
         """The server object this module manages, or None. Fails clearly when several objects match."""
         if self.id_param and self.params.get(self.id_param) is not None:
             return self.client.get_json(self.item_path, params=self.item_params(), missing_ok=True)
@@ -254,11 +261,11 @@ class Resource:
                 return matches[0]
         return None
 
-    def ambiguity_hint(self):
+    def ambiguity_hint(self) -> str:
         """The end of the error message when several objects match: what the user can do about it."""
         return 'give %s to choose one' % (self.id_param or 'a more specific key')
 
-    def info(self, one):
+    def info(self, one: bool) -> list[Shape]:
         """What an ``_info`` module returns: the object the parameters find (a list of one, or an empty list) when
         ``one``, else every object of the list endpoint; public projections, without secrets."""
         if one:
@@ -269,11 +276,11 @@ class Resource:
         return [self.public(self.project(remote)) for remote in remotes]
 
     # --- comparing --------------------------------------------------------------------------------
-    def changes(self, current, desired):
+    def changes(self, current: Shape, desired: Shape) -> Shape:
         """Parameters whose desired value differs from the server's."""
         return dict((param, value) for param, value in desired.items() if current.get(param) != value)
 
-    def payload(self, values, create=False):
+    def payload(self, values: Shape, create: bool = False) -> dict[str, Any]:
         body = {}
         for param, value in values.items():
             field = self.fields[param]
@@ -281,13 +288,13 @@ class Resource:
             body[self.api_name(param)] = encode(value) if encode else value
         return body
 
-    def send(self, method, template, params, body, **kwargs):
+    def send(self, method: str, template: str, params: dict[str, Any], body: dict[str, Any], **kwargs: Any) -> Any:
         if self.encoding == 'form':
             return self.client.request(method, template, params=params, form=body, **kwargs)
         return self.client.request(method, template, params=params, json_body=body, **kwargs)
 
     # --- writing (overridable) ----------------------------------------------------------------------
-    def create_values(self, desired):
+    def create_values(self, desired: Shape) -> Shape:
         """The parameters sent in the create request."""
         values = dict((k, v) for k, v in desired.items() if self.fields[k].create and not self.fields[k].read_only)
         for param in self.natural_key:
@@ -295,21 +302,21 @@ class Resource:
                 values[param] = self.params[param]
         return values
 
-    def identified(self, obj):
+    def identified(self, obj: Any) -> bool:
         """True when ``obj`` is an object of this kind (a write may answer only ``{"status": "OK"}``)."""
         key = self.api_name(self.natural_key[0]) if self.lookup_by_item else ID
         return isinstance(obj, dict) and key in obj
 
-    def create(self, desired):
+    def create(self, desired: Shape) -> Remote | None:
         values = self.payload(self.create_values(desired), create=True)
         created = self.send('POST', self.list_path, self.list_params(), values).json
         return created if self.identified(created) else self.find()
 
-    def update_batches(self, changes):
+    def update_batches(self, changes: Shape) -> list[Shape]:
         """Split the changes into requests sent in order (default: one request)."""
         return [changes]
 
-    def update(self, remote, changes):
+    def update(self, remote: Remote, changes: Shape) -> Remote | None:
         result = remote
         for batch in self.update_batches(changes):
             if batch:
@@ -317,10 +324,11 @@ class Resource:
                 self.did('changed %s of the %s' % (', '.join(sorted(batch)), self.describe()))
         return result if self.identified(result) else self.find()
 
-    def delete(self, remote):
+    def delete(self, remote: Remote) -> None:
         self.client.request('DELETE', self.item_path, params=self.item_params(remote), allowed=(404,))
 
-    def write(self, remote, current, desired, changes, replace=False):
+    def write(self, remote: Remote | None, current: Shape | None, desired: Shape, changes: Shape,
+              replace: bool = False) -> Remote | None:
         """Create the object (``remote`` is None), update it in place, or delete and re-create it (``replace``).
 
         Returns the server object after the change. Parameters the create request cannot carry are set by an
@@ -341,7 +349,7 @@ class Resource:
             remote = self.update(remote, rest)
         return remote
 
-    def predict(self, current, desired):
+    def predict(self, current: Shape | None, desired: Shape) -> Shape:
         """The object as it will be after the change (what check mode returns)."""
         predicted = dict(current or {})
         predicted.update(desired)
@@ -352,10 +360,10 @@ class Resource:
         return predicted
 
     # --- the whole run ------------------------------------------------------------------------------
-    def validate(self):
+    def validate(self) -> None:
         """Check the parameters before any request; raise :class:`ResourceError` naming the parameter."""
 
-    def validate_target(self, current, desired):
+    def validate_target(self, current: Shape | None, desired: Shape) -> None:
         """Check the object as it would be (``current`` is None for a new one) before any write, also in check mode.
 
         For rules that depend on the server's object; the default checks :attr:`required_to_create`.
@@ -365,18 +373,18 @@ class Resource:
             raise ResourceError('%s %s required to create the %s'
                                 % (' and '.join(missing), 'is' if len(missing) == 1 else 'are', self.describe()))
 
-    def ensure(self, state=None):
+    def ensure(self, state: str | None = None) -> Result:
         """Make the server match ``state`` (``present`` or ``absent``). Returns the module result."""
         state = state or self.params.get('state', 'present')
         self.validate()
         remote = self.find()
         return self.reporting(self.converge, state, remote)
 
-    def did(self, what):
+    def did(self, what: str) -> None:
         """Remember a write that succeeded (``created the web app x``), for :meth:`reporting`."""
         self.done.append(what)
 
-    def reporting(self, function, *args):
+    def reporting(self, function: Callable[..., Any], *args: Any) -> Any:
         """``function(*args)``. When it fails after a write succeeded (a web app created, then its PATCH refused;
         a mapping deleted, then a creation refused), the module fails with ``changed=true`` and a message that
         says what was written: the server is not as it was before the task."""
@@ -389,7 +397,7 @@ class Resource:
             self.module.fail_json(msg='%s. Before this failure the task %s.' % (exc, '; '.join(self.done)),
                                   changed=True, **extra)
 
-    def converge(self, state, remote):
+    def converge(self, state: str, remote: Remote | None) -> Result:
         """:meth:`ensure` once the object (``remote``, None when absent) has been found."""
         current = self.project(remote)
         if state == 'absent':
@@ -399,17 +407,17 @@ class Resource:
                                 % (self.name, self.id_param, self.params[self.id_param], self.id_param))
         return self.ensure_present(remote, current)
 
-    def describe(self):
+    def describe(self) -> str:
         """How messages name the object the parameters designate: ``web app alice.pythonanywhere.com``."""
         if self.id_param and self.params.get(self.id_param) is not None:
             return '%s with %s %s' % (self.name, self.id_param, self.params[self.id_param])
         return '%s %s' % (self.name, ', '.join(str(self.params.get(param)) for param in self.natural_key))
 
-    def missing_to_create(self, desired):
+    def missing_to_create(self, desired: Shape) -> list[str]:
         """The parameters of :attr:`required_to_create` that ``desired`` lacks."""
         return [param for param in self.required_to_create if desired.get(param) is None]
 
-    def ensure_and_act(self, state, action_state, flag, action):
+    def ensure_and_act(self, state: str, action_state: str, flag: str, action: Callable[[Shape], Any]) -> Result:
         """:meth:`ensure` for a module with an action state (``reloaded``, ``restarted``).
 
         ``state`` ``present`` or ``absent`` is :meth:`ensure`; ``action_state`` applies the parameters like
@@ -446,12 +454,12 @@ class Resource:
         result['changed'] = result[flag] = True
         return result
 
-    def ensure_absent(self, remote, current):
+    def ensure_absent(self, remote: Remote | None, current: Shape | None) -> Result:
         if remote is not None and not self.check_mode:
             self.delete(remote)
         return self.result(remote is not None, current, None, remote)
 
-    def ensure_present(self, remote, current):
+    def ensure_present(self, remote: Remote | None, current: Shape | None) -> Result:
         desired = self.desired()
         self.validate_target(current, desired)
         if remote is None:
@@ -471,11 +479,13 @@ class Resource:
         remote = self.write(remote, current, desired, changes, replace=bool(replace))
         return self.result(True, current, self.project(remote), remote, replaced=bool(replace), changed_params=changes)
 
-    def changed_secrets(self, before, after, changed_params=()):
+    def changed_secrets(self, before: Shape | None, after: Shape | None,
+                        changed_params: Iterable[str] = ()) -> list[str]:
         """Secret parameters that the change sets: those among the changed (for a new object: given) ones."""
         return [param for param in changed_params if self.fields[param].secret]
 
-    def result(self, changed, before, after, remote, replaced=False, changed_params=()):
+    def result(self, changed: bool, before: Shape | None, after: Shape | None, remote: Remote | None,
+               replaced: bool = False, changed_params: Iterable[str] = ()) -> Result:
         changed_secrets = self.changed_secrets(before, after, changed_params)
         result = {
             'changed': changed,
@@ -487,7 +497,7 @@ class Resource:
         return result
 
     # --- set mode: a whole declared set of objects in one task ----------------------------------------
-    def apply_set(self, deletions, writes, after):
+    def apply_set(self, deletions: list[Remote], writes: list[tuple], after: list[tuple[Shape, Iterable[str]]]) -> None:
         """Send the writes of :meth:`ensure_set` (in check mode only predict them), adding the objects as they are
         after it to ``after``. Updates first, then creations, then deletions: a task that fails half-way leaves
         the declared objects in place rather than a web app without them."""
@@ -502,29 +512,30 @@ class Resource:
                 self.delete(remote)
                 self.did('deleted the %s %s' % (self.name, self.describe_key(self.project(remote))))
 
-    def member(self, item):
+    def member(self, item: dict[str, Any]) -> Resource:
         """This resource with one element of a declared set laid over the module's parameters."""
         clone = copy.copy(self)
         clone.params = dict(self.params)
         clone.params.update(item)
         return clone
 
-    def key_of(self, shape):
+    def key_of(self, shape: Shape) -> tuple:
         """The natural key of a projected object (or of desired values), as objects are matched."""
         return tuple(self.fields[param].key(shape.get(param)) for param in self.natural_key)
 
-    def describe_key(self, shape):
+    def describe_key(self, shape: Shape) -> str:
         return ', '.join('%s=%r' % (param, shape.get(param)) for param in self.natural_key)
 
-    def in_key_order(self, entries):
+    def in_key_order(self, entries: list[tuple[Shape, Iterable[str]]]) -> list[tuple[Shape, Iterable[str]]]:
         """``(shape, changed secrets)`` pairs sorted by natural key (then as listed), for stable results and diffs."""
         return sorted(entries, key=lambda entry: tuple(str(value) for value in self.key_of(entry[0])))
 
-    def set_view(self, entries):
+    def set_view(self, entries: list[tuple[Shape, Iterable[str]]]) -> dict[str, list[Shape]]:
         """The set as the diff shows it: redacted objects in natural-key order."""
         return {self.set_return_key: [self.redacted(shape, secrets) for shape, secrets in self.in_key_order(entries)]}
 
-    def ensure_set(self, items, state='present', purge=False, set_param=None):
+    def ensure_set(self, items: list[dict[str, Any]], state: str = 'present', purge: bool = False,
+                   set_param: str | None = None) -> Result:
         """Make the server's objects match a declared set (``items``: parameter dicts) in one task.
 
         The objects are listed once and matched by natural key, so a converged set costs exactly one GET.
