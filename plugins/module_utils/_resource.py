@@ -15,14 +15,14 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable, Dict, Iterable
 
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import REDACTED, PythonAnywhereError
+
 #: A module's parameters; an object in the module's shape (parameter -> normalised value); an object as the
 #: API gives it; a module result.
 Params = Dict[str, Any]
 Shape = Dict[str, Any]
 Remote = Dict[str, Any]
 Result = Dict[str, Any]
-
-from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import REDACTED, PythonAnywhereError
 
 SCALAR = 'scalar'
 SET = 'set'
