@@ -19,8 +19,8 @@ VENV = '/home/alice/.virtualenvs/v'
 
 
 def venv_listing(*names):
-    return dict((name, {'type': 'file', 'url': 'https://www.pythonanywhere.com/api/v0/user/alice/files/path%s/%s'
-                         % (VENV, name)}) for name in names)
+    url = 'https://www.pythonanywhere.com/api/v0/user/alice/files/path%s/%%s' % VENV
+    return dict((name, {'type': 'file', 'url': url % name}) for name in names)
 
 
 def remote(**changes):

@@ -7,9 +7,10 @@
 
 Usage: ``plan_apply.py TITLE CHECK.jsonl REAL.jsonl`` (files written by the plan_record callback during a
 ``--check --diff`` run and a real run), or ``plan_apply.py TITLE RECORD.jsonl`` for one run in which every task
-is preceded by its twin in check mode (``check_mode: true``, named ``<name> (check)``). Tasks are matched by handler flag, name, module and loop item, in the order they ran. Prints one line per
-task (the prediction, the outcome, and ``DIFFERS`` where they disagree) and exits 1 when any task differs,
-ran in one run only, or when the real run recorded no task at all.
+is preceded by its twin in check mode (``check_mode: true``, named ``<name> (check)``). Tasks are matched by
+handler flag, name, module and loop item, in the order they ran. Prints one line per task (the prediction, the
+outcome, and ``DIFFERS`` where they disagree) and exits 1 when any task differs, ran in one run only, or when
+the real run recorded no task at all.
 """
 
 from __future__ import annotations
