@@ -47,7 +47,7 @@ options:
     type: str
   secret:
     description:
-      - The file holds a secret (a C(.env) file, a key): its content, old and new, is never shown. Both sides
+      - The file holds a secret (a C(.env) file, a key), so its content, old and new, is never shown. Both sides
         of the diff are masked (only their sizes are shown), O(content) is kept out of the result and the logs
         at any verbosity, and no SHA-256 is returned (a hash of a short secret can be guessed).
       - A task with C(no_log) is treated the same whatever this option says.
