@@ -101,3 +101,12 @@ def test_every_resource_module_is_checked():
         if '.ensure(' in text or '.ensure_and_act(' in text or 'run_resource_module(' in text:
             ensured.add(filename[:-3])
     assert ensured == set(RESOURCES)
+
+
+@pytest.mark.parametrize('name', sorted(f[:-3] for f in os.listdir(os.path.join(os.path.dirname(_webapp.__file__), '..', 'modules'))
+                                        if f.endswith('.py') and not f.startswith('_')))
+def test_module_documentation_parses(name):
+    """DOCUMENTATION, EXAMPLES and RETURN are YAML (ansible-doc and the module_examples target read them)."""
+    module = importlib.import_module('ansible_collections.pythonanywhere.pythonanywhere.plugins.modules.' + name)
+    for block in ('DOCUMENTATION', 'EXAMPLES', 'RETURN'):
+        assert yaml.safe_load(getattr(module, block)), block
