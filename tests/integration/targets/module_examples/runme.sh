@@ -10,6 +10,9 @@ trap 'rm -rf "${out}"' EXIT
 export ANSIBLE_CALLBACK_PLUGINS="${files}/callback_plugins"
 export ANSIBLE_CALLBACKS_ENABLED="${ANSIBLE_CALLBACKS_ENABLED:+${ANSIBLE_CALLBACKS_ENABLED},}plan_record"
 rc=0
-PLAN_RECORD="${out}/record.jsonl" ansible-playbook examples.yml -i "${INVENTORY_PATH}" "$@" || rc=$?
+# The simulator variables: `make integration` writes them to tests/integration/integration_config.yml, which
+# ansible-test copies two levels up (and, for a script target, does not pass).
+PLAN_RECORD="${out}/record.jsonl" ansible-playbook examples.yml -i "${INVENTORY_PATH}" -e @../../integration_config.yml "$@" \
+    || rc=$?
 python "${files}/plan_apply.py" "module examples" "${out}/record.jsonl" || rc=$?
 exit "${rc}"

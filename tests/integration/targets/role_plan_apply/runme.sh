@@ -12,15 +12,11 @@ while [ ! -f "${root}/galaxy.yml" ]; do
     root="$(dirname "${root}")"
 done
 
-# The simulator variables ansible-test passes as -e @integration_config.yml, as the environment variables the
+# The simulator variables, which `make integration` writes to tests/integration/integration_config.yml (for
+# a script target, ansible-test copies it two levels up and passes nothing), as the environment variables the
 # scenarios' prepare.yml reads (what `make molecule` exports).
-config=""
-previous=""
-for argument in "$@"; do
-    if [ "${previous}" = -e ] && [ "${argument#@}" != "${argument}" ]; then config="${argument#@}"; fi
-    previous="${argument}"
-done
-[ -n "${config}" ] || { echo "role_plan_apply: run it with make integration (no -e @integration_config.yml given)" >&2; exit 1; }
+config=../../integration_config.yml
+[ -f "${config}" ] || { echo "role_plan_apply: no ${config}: run it with make integration" >&2; exit 1; }
 eval "$(python - "${config}" <<'PY'
 import shlex, sys, yaml
 config = yaml.safe_load(open(sys.argv[1]))
