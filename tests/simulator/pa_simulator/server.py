@@ -17,6 +17,7 @@ from .app import create_app
 from .certs import ensure_server_cert
 from .config import ConfigError, load_accounts_file
 from .simulator import AccountExists, Simulator
+from .web_front import WebServer
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -39,6 +40,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--send-input-limit", type=int, default=120, help="limit of consoles send_input; default 120")
     parser.add_argument("--no-rate-limit", action="store_true", help="turn rate limiting off")
     parser.add_argument("--latency-ms", type=float, default=0, help="delay added to every API request; default 0")
+    parser.add_argument("--web-port", type=int, default=0, help="port of the web front serving the sites; default 0 (a free one)")
+    parser.add_argument("--no-serve", action="store_true", help="no web front: the deployed sites are not served")
     parser.add_argument("--verbose", action="store_true", help="log each request on stderr")
     args = parser.parse_args(argv)
     if args.rate_limit < 1 or args.send_input_limit < 1 or args.rate_period <= 0 or args.latency_ms < 0:
@@ -79,11 +82,19 @@ def main(argv=None) -> int:
         simulator.close()
         return 2
     simulator.remove_partial_uploads()
+    try:
+        web = None if args.no_serve else WebServer(simulator, args.host, args.web_port, handler)
+    except (OSError, SystemExit) as exc:
+        sys.stderr.write(f"pa_simulator: cannot listen on {args.host}:{args.web_port} ({exc})\n")
+        server.server_close()
+        simulator.close()
+        return 2
     scheme = "https" if args.tls else "http"
     host = args.host if ":" not in args.host else f"[{args.host}]"
     url = f"{scheme}://{host}:{server.server_port}"
     info_path = state_dir / "server.json"
-    info_path.write_text(json.dumps({"url": url, "pid": os.getpid(), "cert": str(cert_path) if cert_path else None}),
+    info_path.write_text(json.dumps({"url": url, "pid": os.getpid(), "cert": str(cert_path) if cert_path else None,
+                                     "web_url": web.url if web else None}),
                          encoding="utf-8")
 
     def stop(_signum, _frame):
@@ -94,10 +105,14 @@ def main(argv=None) -> int:
     sys.stdout.write(f"PA simulator listening on {url}\n")
     if cert_path:
         sys.stdout.write(f"certificate: {cert_path}\n")
+    if web:
+        sys.stdout.write(f"web front listening on {web.url}\n")
     sys.stdout.flush()
     try:
         server.serve_forever()
     finally:
+        if web:
+            web.close()
         server.server_close()
         simulator.close()
         try:
