@@ -267,9 +267,9 @@ class WebFront:  # pylint: disable=too-many-instance-attributes
         socket_vpath = f"/var/sockets/{domain}/app.sock"
         fs = self.sim.fs(owner)
         if config["kind"] == "webapp":
-            venv = config["virtualenv_path"].rstrip("/")
-            python = f"{venv}/bin/python" if venv else f"python{config['python_version']}"
-            argv = [python, "-c", WORKER_CODE, socket_vpath, wsgi_file_path(domain), config["source_directory"], domain]
+            python = f"python{config['python_version']}"  # the image's, as uWSGI embeds it; the venv adds its packages
+            argv = [python, "-c", WORKER_CODE, socket_vpath, wsgi_file_path(domain), config["source_directory"], domain,
+                    config["virtualenv_path"].rstrip("/")]
             cwd = config["working_directory"] or f"/home/{owner}"
             if fs.kind(normalise(cwd)) != "directory":
                 cwd = f"/home/{owner}"

@@ -1,10 +1,12 @@
 """The web front's WSGI worker: loads one web app's WSGI file and serves it on a unix socket.
 
-Standard library only: it runs under the web app's own Python (its virtualenv's, or the image's
-``python3.X``) inside the account's sandbox, where that interpreter may have nothing else installed.
+Standard library only: it runs under the image's ``python3.X`` of the web app's Python version inside
+the account's sandbox, with the virtualenv's ``site-packages`` added, as PythonAnywhere's uWSGI does
+with its ``virtualenv``/``home`` option (it embeds the image's Python; it does not run the venv's
+``bin/python``).
 The web front passes this file's text with ``python -c`` (so it works wherever the simulator lives) and:
 
-    argv: SOCKET WSGI_FILE SOURCE_DIRECTORY DOMAIN
+    argv: SOCKET WSGI_FILE SOURCE_DIRECTORY DOMAIN [VIRTUALENV]
 
 stdout is the domain's server log and stderr its error log (the web front opens them); error-log
 lines get PythonAnywhere's ``YYYY-MM-DD HH:MM:SS,mmm: `` prefix.  An import error in the WSGI file is
@@ -12,8 +14,10 @@ logged as PythonAnywhere logs it ("Error running WSGI application" and the trace
 "no python application found" in the server log), and every request then answers PA's 500 page.
 """
 
+import glob
 import importlib.util
 import os
+import site
 import socket
 import socketserver
 import sys
@@ -70,8 +74,12 @@ def server_log(message):
 
 def log_error():
     """The current exception in the error log, as PythonAnywhere writes it."""
-    sys.stderr.write("Error running WSGI application\n")
-    traceback.print_exc(file=sys.stderr)
+    etype, value, tb = sys.exc_info()
+    # the worker's own frames (this code runs as "<string>") and importlib's are not the app's
+    frames = [f for f in traceback.extract_tb(tb) if f.filename != "<string>" and not f.filename.startswith("<frozen")]
+    lines = ["Error running WSGI application\n", "Traceback (most recent call last):\n"]
+    lines += traceback.format_list(frames) + traceback.format_exception_only(etype, value)
+    sys.stderr.write("".join(lines))
     sys.stderr.flush()
 
 
@@ -152,8 +160,14 @@ class Handler(WSGIRequestHandler):
 def main():
     """Load the WSGI file and serve it until killed."""
     sock_path, wsgi_file, source_dir, domain = sys.argv[1:5]
+    venv = sys.argv[5] if len(sys.argv) > 5 else ""
     sys.stderr = StampedWriter(sys.__stderr__)
     server_log("*** Starting WSGI worker for %s (Python %s, pid %d) ***" % (domain, sys.version.split()[0], os.getpid()))
+    if venv:
+        found = glob.glob(os.path.join(venv, "lib", "python%d.%d" % sys.version_info[:2], "site-packages"))
+        for folder in found:
+            site.addsitedir(folder)
+        server_log("virtualenv: %s%s" % (venv, "" if found else " (no site-packages for this Python: not used)"))
     if source_dir and source_dir not in sys.path:
         sys.path.insert(0, source_dir)
     started = time.time()
