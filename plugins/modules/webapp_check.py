@@ -42,6 +42,7 @@ options:
         host of O(url) is sent in the C(Host) header and its scheme in C(X-Forwarded-Proto), as a
         TLS-terminating proxy does.
       - For the API simulator's web front (C(--web-port)), or to reach a site before its DNS points at PythonAnywhere.
+      - If not set, the environment variable E(PYTHONANYWHERE_SITE_CONNECT_URL) is used.
     type: str
   method:
     description:
@@ -203,7 +204,7 @@ logs:
       - "2026-01-20 10:58:33 --- no python application found, check your startup logs for errors ---"
 '''
 
-from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import (
     REQUESTS_IMPORT_ERROR,
@@ -247,7 +248,7 @@ def main():
         argument_spec=dict(
             domain_name=dict(type='str'),
             url=dict(type='str'),
-            connect_url=dict(type='str'),
+            connect_url=dict(type='str', fallback=(env_fallback, ['PYTHONANYWHERE_SITE_CONNECT_URL'])),
             method=dict(type='str', default='GET', choices=['GET', 'HEAD']),
             status_code=dict(type='list', elements='int', default=[200]),
             contains=dict(type='str'),
