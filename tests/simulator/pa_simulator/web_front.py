@@ -38,6 +38,7 @@ import socket
 import subprocess
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from werkzeug.serving import make_server
@@ -153,6 +154,9 @@ class WebFront:  # pylint: disable=too-many-instance-attributes
         self.snapshots: dict[str, tuple] = {}
         self.lock = threading.RLock()
         self.key_locks: dict[str, threading.Lock] = {}
+        # Workers are started from one long-lived thread: the sandbox asks the kernel to kill it when the
+        # thread that started it ends (PR_SET_PDEATHSIG follows threads), and request threads are short-lived.
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="web-front-spawner")
         self._stop = threading.Event()
         self._reaper = threading.Thread(target=self._reap_loop, name="web-front-reaper", daemon=True)
         self._reaper.start()
@@ -274,18 +278,19 @@ class WebFront:  # pylint: disable=too-many-instance-attributes
             if fs.kind(normalise(cwd)) != "directory":
                 cwd = f"/home/{owner}"
             env = {}
-            what = f"WSGI worker ({python})"
+            what = None  # the worker logs its own start
         else:
             argv = ["/bin/bash", "-c", 'mkdir -p "${DOMAIN_SOCKET%/*}" && rm -f "$DOMAIN_SOCKET" || exit 1\n'
                     + config["command"]]
             cwd = f"/home/{owner}"
             env = {"DOMAIN_SOCKET": socket_vpath}
             what = f"website command: {config['command']}"
-        self.server_log(owner, domain, f"*** Starting {what} ***")
+        if what:
+            self.server_log(owner, domain, f"*** Starting {what} ***")
         logs = fs.real(f"/var/log/{domain}.server.log"), fs.real(f"/var/log/{domain}.error.log")
         try:
             with open(logs[0], "ab") as out, open(logs[1], "ab") as err:
-                proc = self.launcher(owner, argv, env, cwd, out, err)
+                proc = self._spawner.submit(self.launcher, owner, argv, env, cwd, out, err).result()
         except OSError as exc:
             self.server_log(owner, domain, f"!!! could not start the worker: {exc}")
             return None
@@ -330,6 +335,7 @@ class WebFront:  # pylint: disable=too-many-instance-attributes
             self.workers.clear()
         for worker in workers:
             self._stop_worker(worker, "simulator shutdown")
+        self._spawner.shutdown(wait=False)
 
     def _reap_loop(self) -> None:
         while not self._stop.wait(REAP_INTERVAL):
