@@ -113,8 +113,8 @@ attributes:
     support: full
     details:
       - In check mode nothing is requested (the site usually does not run the new version yet, since the
-        reload before it did not happen) and the result says RV(probed=false). The module never writes:
-        set C(check_mode: false) on the task to request the site during a check run.
+        reload before it did not happen) and the result says RV(probed=false). The module never writes;
+        set C(check_mode) to V(false) on the task to request the site during a check run.
   diff_mode:
     support: none
   idempotent:

@@ -139,3 +139,137 @@ def test_a_deleted_web_app_is_not_served(site, web):
 def test_the_port_answers_the_workers_for_an_unknown_host(server, web):
     response = requests.get(web.url + "/__admin__/workers", timeout=10)
     assert response.status_code == 200 and isinstance(response.json(), list)
+
+
+# ------------------------------------------------------------------- apps run in the sandbox
+
+APP_DOMAIN = "alice.pythonanywhere.com"
+APP_WSGI = "/var/www/alice_pythonanywhere_com_wsgi.py"
+HELLO = b"""import sys
+
+def application(environ, start_response):
+    body = ("hello %s from %d.%d" % (environ["PATH_INFO"], sys.version_info[0], sys.version_info[1])).encode()
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
+"""
+
+
+def workers(web, domain):
+    return [w for w in requests.get(web.url + "/__admin__/workers", timeout=10).json() if w["domain"] == domain]
+
+
+@pytest.fixture
+def app(alice, web):
+    """alice.pythonanywhere.com serving a WSGI app from its source directory (skips without a sandbox)."""
+    assert alice.post("webapps/", data={"domain_name": APP_DOMAIN, "python_version": "python313"}).status_code == 201
+    assert alice.patch(f"webapps/{APP_DOMAIN}/", data={"source_directory": "/home/alice/mysite"}).status_code == 200
+    assert alice.upload("/home/alice/mysite/hello.py", HELLO).status_code == 201
+    assert alice.upload(APP_WSGI, b"from hello import application\n").status_code == 200
+    reload(alice, APP_DOMAIN)
+    first = web.get(APP_DOMAIN, "/x")
+    if first.status_code == 503 and "Not served" in first.text:
+        pytest.skip("the simulator does not execute commands here (no sandbox)")
+    assert first.status_code == 200 and first.text == "hello /x from 3.13", first.text
+    return alice
+
+
+def test_a_wsgi_app_is_served_and_logged(app, web):
+    assert web.get(APP_DOMAIN, "/y?z=1").text == "hello /y from 3.13"
+    server_log = read_log(app, APP_DOMAIN, "server")
+    assert f"*** Starting WSGI worker for {APP_DOMAIN} (Python 3.13" in server_log
+    assert "WSGI app 0 (mountpoint='') ready" in server_log
+    assert '"GET /y?z=1 HTTP/1.1" 200 ' in read_log(app, APP_DOMAIN, "access")
+    running = workers(web, APP_DOMAIN)
+    assert len(running) == 1 and running[0]["alive"]
+
+
+def test_a_reload_restarts_the_worker_and_disabling_stops_it(app, web):
+    pid = workers(web, APP_DOMAIN)[0]["pid"]
+    reload(app, APP_DOMAIN)
+    assert wait_until(lambda: [w["pid"] for w in workers(web, APP_DOMAIN) if w["alive"]] not in ([], [pid]), 15)
+    assert "*** worker stopped (reload) ***" in read_log(app, APP_DOMAIN, "server")
+    assert app.post(f"webapps/{APP_DOMAIN}/disable/").status_code == 200
+    assert wait_until(lambda: workers(web, APP_DOMAIN) == [], 5)
+    assert "*** worker stopped (disabled) ***" in read_log(app, APP_DOMAIN, "server")
+
+
+def test_an_import_error_answers_500_and_logs_the_traceback(app, web):
+    assert app.upload(APP_WSGI, b"import missing_module_xyz\n").status_code == 200  # touching the file reloads
+    response = web.get(APP_DOMAIN, "/")
+    assert response.status_code == 500 and "Something went wrong :-(" in response.text
+    error_log = read_log(app, APP_DOMAIN, "error")
+    assert ": Error running WSGI application\n" in error_log
+    assert f'File "{APP_WSGI}", line 1, in <module>' in error_log
+    assert "ModuleNotFoundError: No module named 'missing_module_xyz'" in error_log
+    assert "<string>" not in error_log  # the worker's own frames are left out
+    assert "--- no python application found, check your startup logs for errors ---" in read_log(app, APP_DOMAIN, "server")
+
+
+def test_an_exception_in_a_request_is_logged(app, web):
+    assert app.upload("/home/alice/mysite/hello.py", b"def application(environ, start_response):\n    1 / 0\n").status_code == 200
+    reload(app, APP_DOMAIN)
+    response = web.get(APP_DOMAIN, "/")
+    assert response.status_code == 500 and "Something went wrong" in response.text
+    assert "ZeroDivisionError: division by zero" in read_log(app, APP_DOMAIN, "error")
+
+
+def test_the_virtualenv_packages_are_importable(app, web):
+    venv = "/home/alice/.virtualenvs/site"
+    assert app.upload(f"{venv}/pyvenv.cfg", b"home = /usr/local/bin\nversion = 3.13.0\n").status_code == 201
+    assert app.upload(f"{venv}/lib/python3.13/site-packages/venv_only.py", b"WHERE = 'from the venv'\n").status_code == 201
+    assert app.patch(f"webapps/{APP_DOMAIN}/", data={"virtualenv_path": venv}).status_code == 200
+    assert app.upload(APP_WSGI, b"import venv_only\n"
+                      b"def application(environ, start_response):\n"
+                      b"    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
+                      b"    return [venv_only.WHERE.encode()]\n").status_code == 200
+    reload(app, APP_DOMAIN)
+    assert web.get(APP_DOMAIN, "/").text == "from the venv"
+
+
+def test_static_files_missing_on_disk_fall_through_to_the_app(app, web):
+    assert app.post(f"webapps/{APP_DOMAIN}/static_files/", data={"url": "/static/", "path": "/home/alice/static"}).status_code == 201
+    assert app.upload("/home/alice/static/there.txt", b"static").status_code == 201
+    reload(app, APP_DOMAIN)
+    assert web.get(APP_DOMAIN, "/static/there.txt").text == "static"
+    assert web.get(APP_DOMAIN, "/static/missing.txt").text == "hello /static/missing.txt from 3.13"
+
+
+SERVER = b"""import os, socketserver
+from http.server import BaseHTTPRequestHandler
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = ("site %s %s" % (self.path, self.headers.get("X-Forwarded-Proto"))).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def address_string(self):
+        return "unix"
+
+print("serving on", os.environ["DOMAIN_SOCKET"], flush=True)
+socketserver.UnixStreamServer(os.environ["DOMAIN_SOCKET"], Handler).serve_forever()
+"""
+
+
+def test_a_website_command_serves_on_its_domain_socket(app, web):
+    assert app.upload("/home/alice/site/server.py", SERVER).status_code == 201
+    created = app.post("websites/", version=1, json={"domain_name": "site.example.com", "enabled": True,
+                                                     "webapp": {"command": "python3.13 /home/alice/site/server.py"}})
+    assert created.status_code == 201
+    response = web.get("site.example.com", "/a?b=c", https=True)
+    assert response.status_code == 200 and response.text == "site /a?b=c https"
+    assert "serving on /var/sockets/site.example.com/app.sock" in read_log(app, "site.example.com", "server")
+    assert app.patch("websites/site.example.com/", version=1, json={"enabled": False}).status_code == 200
+    assert web.get("site.example.com").status_code == 503
+    assert wait_until(lambda: workers(web, "site.example.com") == [], 5)
+
+
+def test_a_website_that_does_not_listen_gets_502(app, web):
+    created = app.post("websites/", version=1, json={"domain_name": "broken.example.com", "enabled": True,
+                                                     "webapp": {"command": "echo no server here; exit 3"}})
+    assert created.status_code == 201
+    response = web.get("broken.example.com")
+    assert response.status_code == 502 and "502 Bad Gateway" in response.text
+    assert "exited with code" in read_log(app, "broken.example.com", "server")
