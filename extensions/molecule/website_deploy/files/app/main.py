@@ -1,12 +1,13 @@
 """A tiny website (standard library only): the code the website_deploy scenario deploys.
 
-PythonAnywhere runs the website's command with $DOMAIN_SOCKET set; the server answers HTTP there.
+PythonAnywhere runs the website's command with $DOMAIN_SOCKET set (the command passes it as the argument);
+the server answers HTTP on that unix socket.
 """
 
 from __future__ import annotations
 
-import os
 import socketserver
+import sys
 from http.server import BaseHTTPRequestHandler
 
 
@@ -32,4 +33,4 @@ class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 
 
 if __name__ == "__main__":
-    Server(os.environ["DOMAIN_SOCKET"], Handler).serve_forever()
+    Server(sys.argv[1], Handler).serve_forever()

@@ -1,7 +1,7 @@
-"""A website's server (standard library only): HTTP on the unix socket PythonAnywhere gives in $DOMAIN_SOCKET."""
+"""A website's server (standard library only): HTTP on the unix socket given as its argument (${DOMAIN_SOCKET})."""
 
-import os
 import socketserver
+import sys
 from http.server import BaseHTTPRequestHandler
 
 
@@ -25,5 +25,5 @@ class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 
 
 if __name__ == "__main__":
-    print("listening on", os.environ["DOMAIN_SOCKET"], flush=True)
-    Server(os.environ["DOMAIN_SOCKET"], Handler).serve_forever()
+    print("listening on", sys.argv[1], flush=True)
+    Server(sys.argv[1], Handler).serve_forever()
