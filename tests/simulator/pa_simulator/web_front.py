@@ -353,8 +353,8 @@ class WebFront:  # pylint: disable=too-many-instance-attributes
             if site is None or site.worker_key != key or not site.enabled:
                 with self._key_lock(key):
                     if self.workers.get(key) is worker:
-                        del self.workers[key]
                         self._stop_worker(worker, "deleted" if site is None or site.worker_key != key else "disabled")
+                        del self.workers[key]
                 continue
             generation, config = self.snapshot(site)
             if generation != worker.generation and worker.alive():
