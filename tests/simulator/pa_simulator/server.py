@@ -16,6 +16,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from .app import create_app
 from .certs import ensure_server_cert
 from .config import ConfigError, load_accounts_file
+from .executor import Executor, probe_sandbox
 from .simulator import AccountExists, Simulator
 from .web_front import WebServer
 
@@ -40,6 +41,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--send-input-limit", type=int, default=120, help="limit of consoles send_input; default 120")
     parser.add_argument("--no-rate-limit", action="store_true", help="turn rate limiting off")
     parser.add_argument("--latency-ms", type=float, default=0, help="delay added to every API request; default 0")
+    parser.add_argument("--no-exec", action="store_true",
+                        help="never execute tasks or consoles (scheduled/always-on tasks and consoles are records only)")
+    parser.add_argument("--fast-schedule", action="store_true",
+                        help="also run a scheduled task about 1 s after it is created or its time/command/enabled change")
     parser.add_argument("--web-port", type=int, default=0, help="port of the web front serving the sites; default 0 (a free one)")
     parser.add_argument("--no-serve", action="store_true", help="no web front: the deployed sites are not served")
     parser.add_argument("--verbose", action="store_true", help="log each request on stderr")
@@ -62,7 +67,7 @@ def main(argv=None) -> int:
     rate = {"enabled": not args.no_rate_limit, "limit": args.rate_limit, "period": args.rate_period,
             "send_input_limit": args.send_input_limit}
     try:
-        simulator = Simulator(state_dir, accounts, rate, args.latency_ms)
+        simulator = Simulator(state_dir, accounts, rate, args.latency_ms, {"fast_schedule": args.fast_schedule})
     except AccountExists as exc:
         sys.stderr.write(f"pa_simulator: {args.config}: {exc}\n")
         return 2
@@ -82,6 +87,15 @@ def main(argv=None) -> int:
         simulator.close()
         return 2
     simulator.remove_partial_uploads()
+    if not args.no_exec:
+        reason = probe_sandbox(state_dir)
+        if reason is None:
+            simulator.executor = Executor(simulator)
+            simulator.executor.start()
+        else:
+            sys.stderr.write(f"pa_simulator: cannot make the command sandbox ({reason}): commands are not executed, "
+                             "as with --no-exec\n")
+            sys.stderr.flush()
     try:
         web = None if args.no_serve else WebServer(simulator, args.host, args.web_port, handler)
     except (OSError, SystemExit) as exc:

@@ -273,24 +273,26 @@ class WebFront:  # pylint: disable=too-many-instance-attributes
         if config["kind"] == "webapp":
             python = f"python{config['python_version']}"  # the image's, as uWSGI embeds it; the venv adds its packages
             argv = [python, "-c", WORKER_CODE, socket_vpath, wsgi_file_path(domain), config["source_directory"], domain,
-                    config["virtualenv_path"].rstrip("/")]
+                    f"/var/log/{domain}.error.log", config["virtualenv_path"].rstrip("/")]
             cwd = config["working_directory"] or f"/home/{owner}"
             if fs.kind(normalise(cwd)) != "directory":
                 cwd = f"/home/{owner}"
             env = {}
             what = None  # the worker logs its own start
         else:
-            argv = ["/bin/bash", "-c", 'mkdir -p "${DOMAIN_SOCKET%/*}" && rm -f "$DOMAIN_SOCKET" || exit 1\n'
-                    + config["command"]]
+            # stdout goes to the server log (the launcher's output), stderr to the error log
+            argv = ["/bin/bash", "-c", f'exec 2>>/var/log/{domain}.error.log\n'
+                    'mkdir -p "${DOMAIN_SOCKET%/*}" && rm -f "$DOMAIN_SOCKET" || exit 1\n' + config["command"]]
             cwd = f"/home/{owner}"
             env = {"DOMAIN_SOCKET": socket_vpath}
             what = f"website command: {config['command']}"
         if what:
             self.server_log(owner, domain, f"*** Starting {what} ***")
-        logs = fs.real(f"/var/log/{domain}.server.log"), fs.real(f"/var/log/{domain}.error.log")
+        server_log = fs.real(f"/var/log/{domain}.server.log")
         try:
-            with open(logs[0], "ab") as out, open(logs[1], "ab") as err:
-                proc = self._spawner.submit(self.launcher, owner, argv, env, cwd, out, err).result()
+            server_log.parent.mkdir(parents=True, exist_ok=True)
+            with open(server_log, "ab") as out:
+                proc = self._spawner.submit(self.launcher, owner, argv, env, cwd, out).result()
         except OSError as exc:
             self.server_log(owner, domain, f"!!! could not start the worker: {exc}")
             return None
@@ -517,20 +519,22 @@ class WebServer:
 
 
 def sandbox_launcher(simulator):
-    """Run a command in the account's sandbox (the executor's, see executor.py and sandbox.py).
+    """Run a command in the account's sandbox: the executor's (executor.py, sandbox.py), as tasks run.
 
-    Returns ``launch(owner, argv, env, cwd, stdout, stderr) -> Popen`` (the sandbox's holder process,
-    leader of its own process group), or None when the simulator does not execute commands.
+    Returns ``launch(owner, argv, env, cwd, stdout) -> Popen`` (the sandbox's holder process, leader of
+    its own process group; stdout and stderr both go to ``stdout``), or None when the simulator does not
+    execute commands (``--no-exec``, or no sandbox).
     """
     if getattr(simulator, "executor", None) is None:
         return None
 
-    def launch(owner, argv, env, cwd, stdout, stderr):
+    def launch(owner, argv, env, cwd, stdout):
         executor = simulator.executor
         if executor is None:
             raise OSError("the simulator does not execute commands")
-        spec = executor.spec_for(simulator.store.account(owner), argv, cwd)
+        # pylint: disable-next=protected-access
+        spec = executor._spec(simulator.store.account(owner), argv, cwd, False)
         spec["env"].update(env)
-        return executor.popen(spec, subprocess.DEVNULL, stdout, stderr)
+        return executor._popen(spec, subprocess.DEVNULL, stdout)  # pylint: disable=protected-access
 
     return launch

@@ -6,10 +6,10 @@ with its ``virtualenv``/``home`` option (it embeds the image's Python; it does n
 ``bin/python``).
 The web front passes this file's text with ``python -c`` (so it works wherever the simulator lives) and:
 
-    argv: SOCKET WSGI_FILE SOURCE_DIRECTORY DOMAIN [VIRTUALENV]
+    argv: SOCKET WSGI_FILE SOURCE_DIRECTORY DOMAIN ERROR_LOG [VIRTUALENV]
 
-stdout is the domain's server log and stderr its error log (the web front opens them); error-log
-lines get PythonAnywhere's ``YYYY-MM-DD HH:MM:SS,mmm: `` prefix.  An import error in the WSGI file is
+stdout is the domain's server log (the web front opens it); the worker sends its stderr to ERROR_LOG,
+the domain's error log. Error-log lines get PythonAnywhere's ``YYYY-MM-DD HH:MM:SS,mmm: `` prefix.  An import error in the WSGI file is
 logged as PythonAnywhere logs it ("Error running WSGI application" and the traceback in the error log,
 "no python application found" in the server log), and every request then answers PA's 500 page.
 """
@@ -159,8 +159,9 @@ class Handler(WSGIRequestHandler):
 
 def main():
     """Load the WSGI file and serve it until killed."""
-    sock_path, wsgi_file, source_dir, domain = sys.argv[1:5]
-    venv = sys.argv[5] if len(sys.argv) > 5 else ""
+    sock_path, wsgi_file, source_dir, domain, error_log = sys.argv[1:6]
+    venv = sys.argv[6] if len(sys.argv) > 6 else ""
+    os.dup2(os.open(error_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644), 2)
     sys.stderr = StampedWriter(sys.__stderr__)
     server_log("*** Starting WSGI worker for %s (Python %s, pid %d) ***" % (domain, sys.version.split()[0], os.getpid()))
     if venv:
