@@ -423,14 +423,15 @@ class WebFront:  # pylint: disable=too-many-instance-attributes
     def check_password(request: Request, config: dict) -> str | None:
         """The user name when the basic-auth credentials match the web app's, else None."""
         header = request.headers.get("Authorization", "")
-        scheme, _, encoded = header.partition(" ")
+        scheme, encoded = (header.split(" ", 1) + [""])[:2]
         if scheme.lower() != "basic":
             return None
         try:
-            username, _, password = base64.b64decode(encoded.strip()).decode("utf-8").partition(":")
+            username, password = (base64.b64decode(encoded.strip()).decode("utf-8").split(":", 1) + [None])[:2]
         except (binascii.Error, UnicodeDecodeError):
             return None
-        if username == config["password_protection_username"] and password == config["password_protection_password"]:
+        if password is not None and username == config["password_protection_username"] \
+                and password == config["password_protection_password"]:
             return username
         return None
 
