@@ -103,8 +103,9 @@ def setup_mounts(spec: dict, fds: dict) -> None:
 
     * ``/`` and everything below it: read-only (``mount_setattr`` recursive);
     * ``/home``: an empty tmpfs holding only ``/home/<user>`` (the account's home, writable);
-    * ``/var``: a tmpfs holding ``www`` and ``log`` (the account's, writable), ``tmp`` and
-      ``sockets`` (empty, writable), ``run`` and ``lock`` (links into ``/run``);
+    * ``/var``: a tmpfs holding ``www`` and ``log`` (the account's, writable), ``sockets`` (the
+      account's socket folder, shared with the web front), ``tmp`` (empty, writable), ``run`` and
+      ``lock`` (links into ``/run``);
     * ``/tmp``: the account's private tmp (writable);
     * ``/root``: a tmpfs holding only the pyenv interpreters (read-only), when pyenv lives there;
     * ``/usr/local/bin``: a tmpfs with ``python3.X``/``pip3.X`` links to the real interpreters;
@@ -116,7 +117,7 @@ def setup_mounts(spec: dict, fds: dict) -> None:
     os.mkdir(f"/home/{user}", 0o755)
     _bind(fds["home"], f"/home/{user}", True)
     _tmpfs("/var")
-    for name, mode in (("www", 0o755), ("log", 0o755), ("tmp", 0o1777), ("sockets", 0o755)):
+    for name, mode in (("www", 0o755), ("log", 0o755), ("tmp", 0o1777), ("sockets", 0o755)):  # mount points
         os.mkdir(f"/var/{name}", mode)
         os.chmod(f"/var/{name}", mode)
     os.symlink("/run", "/var/run")
@@ -124,6 +125,8 @@ def setup_mounts(spec: dict, fds: dict) -> None:
     _bind(fds["www"], "/var/www", True)
     _bind(fds["log"], "/var/log", True)
     _bind(fds["tmp"], "/tmp", True)
+    if "sockets" in fds:
+        _bind(fds["sockets"], "/var/sockets", True)
     if "pyenv" in fds:
         _tmpfs("/root", "700")
         versions = os.path.join(spec["pyenv_root"], "versions")
@@ -156,7 +159,12 @@ def run_command(spec: dict) -> None:
         if spec.get("tty"):
             os.setsid()
             fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-        os.chdir(spec["cwd"])
+        try:
+            os.chdir(spec["cwd"])
+        except OSError as exc:  # a console's working_directory that does not exist: start at home, say why
+            sys.stderr.write(f"cd: {spec['cwd']}: {exc.strerror}\n")
+            sys.stderr.flush()
+            os.chdir(spec["env"].get("HOME", "/"))
         os.execvpe(spec["argv"][0], spec["argv"], spec["env"])
     except FileNotFoundError:
         sys.stderr.write(f"{spec['argv'][0]}: command not found\n")

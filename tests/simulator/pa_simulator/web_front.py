@@ -271,7 +271,12 @@ class WebFront:  # pylint: disable=too-many-instance-attributes
         socket_vpath = f"/var/sockets/{domain}/app.sock"
         fs = self.sim.fs(owner)
         if config["kind"] == "webapp":
-            python = f"python{config['python_version']}"  # the image's, as uWSGI embeds it; the venv adds its packages
+            # The virtualenv's own python when it has one (sys.prefix is then the venv, as under PA's uWSGI),
+            # else the image's python of the app's version, with the venv's site-packages added by the worker.
+            venv = config["virtualenv_path"].rstrip("/")
+            venv_python = fs.real(normalise(venv + "/bin/python"), follow_last=False) if venv else None
+            python = f"{venv}/bin/python" if venv_python is not None and os.path.lexists(venv_python) \
+                else f"python{config['python_version']}"
             argv = [python, "-c", WORKER_CODE, socket_vpath, wsgi_file_path(domain), config["source_directory"], domain,
                     f"/var/log/{domain}.error.log", config["virtualenv_path"].rstrip("/")]
             cwd = config["working_directory"] or f"/home/{owner}"

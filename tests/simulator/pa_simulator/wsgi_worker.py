@@ -1,9 +1,8 @@
 """The web front's WSGI worker: loads one web app's WSGI file and serves it on a unix socket.
 
-Standard library only: it runs under the image's ``python3.X`` of the web app's Python version inside
-the account's sandbox, with the virtualenv's ``site-packages`` added, as PythonAnywhere's uWSGI does
-with its ``virtualenv``/``home`` option (it embeds the image's Python; it does not run the venv's
-``bin/python``).
+Standard library only: it runs in the account's sandbox under the web app's virtualenv's ``bin/python``,
+or, when the virtualenv has none, under the image's ``python3.X`` of the app's version with the
+virtualenv's ``site-packages`` added (what PythonAnywhere's uWSGI ``virtualenv`` option gives the app).
 The web front passes this file's text with ``python -c`` (so it works wherever the simulator lives) and:
 
     argv: SOCKET WSGI_FILE SOURCE_DIRECTORY DOMAIN ERROR_LOG [VIRTUALENV]
@@ -164,6 +163,7 @@ def main():
     os.dup2(os.open(error_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644), 2)
     sys.stderr = StampedWriter(sys.__stderr__)
     server_log("*** Starting WSGI worker for %s (Python %s, pid %d) ***" % (domain, sys.version.split()[0], os.getpid()))
+    server_log("interpreter: %s, prefix: %s" % (sys.executable, sys.prefix))
     if venv:
         found = glob.glob(os.path.join(venv, "lib", "python%d.%d" % sys.version_info[:2], "site-packages"))
         for folder in found:

@@ -36,6 +36,9 @@ class Server:
         self.cert = None
         if "--tls" in args:
             self.cert = self.proc.stdout.readline().split(":", 1)[1].strip()
+        self.web_url = None
+        if "--no-serve" not in args:
+            self.web_url = self.proc.stdout.readline().split(" on ", 1)[1].strip()
 
     def stop(self) -> int:
         """SIGTERM and wait; returns the exit code."""

@@ -8,6 +8,7 @@ import time
 import uuid
 
 import pytest
+import requests
 
 from helpers import COMPLETED, build_wheel, pids_running, processes, read_file, wait_for, wait_for_completion
 
@@ -44,6 +45,13 @@ def test_venv_pip_install_from_an_uploaded_wheel_and_virtualenv_path(alice, fast
     assert alice.post("webapps/", data={"domain_name": "alice.pythonanywhere.com", "python_version": "python310"}).status_code == 201
     patched = alice.patch("webapps/alice.pythonanywhere.com/", data={"virtualenv_path": venv})
     assert patched.status_code == 200 and patched.json()["virtualenv_path"] == venv
+    # the web front runs the app with the venv's python: the wheel's package imports
+    wsgi = (b"import sys, tinypkg\n\ndef application(environ, start_response):\n"
+            b"    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
+            b"    return [('%s %s' % (tinypkg.VALUE, sys.prefix)).encode()]\n")
+    assert alice.upload("/var/www/alice_pythonanywhere_com_wsgi.py", wsgi).status_code == 200
+    page = requests.get(alice.server.web_url, headers={"Host": "alice.pythonanywhere.com"}, timeout=60)
+    assert page.status_code == 200 and page.text == f"tiny-ok {venv}"
     other = alice.post("webapps/", data={"domain_name": "other.example.com", "python_version": "python311"})
     assert other.status_code == 201
     refused = alice.patch("webapps/other.example.com/", data={"virtualenv_path": venv})
