@@ -70,13 +70,13 @@ def measure(url: str, args) -> int:
 
     results = {}
     minute = (datetime.datetime.now(datetime.timezone.utc).minute + 30) % 60
-    for _ in range(args.runs):
+    for _run in range(args.runs):
         task = session.post(f"{api}schedule/", json={"command": "echo hi", "interval": "hourly", "minute": minute}).json()
         start = time.monotonic()
         poll(log_has(f"/var/log/schedule-log-{task['id']}.log", "Completed task"))
         results.setdefault("scheduled task (fast_schedule): create -> completion line", []).append(time.monotonic() - start)
         session.delete(f"{api}schedule/{task['id']}/")
-    for _ in range(args.runs):
+    for _run in range(args.runs):
         start = time.monotonic()
         task = session.post(f"{api}always_on/", json={"command": "echo up; sleep 60"}).json()
         poll(log_has(f"/var/log/alwayson-log-{task['id']}.log", "up\n"))

@@ -259,7 +259,7 @@ class Executor:  # pylint: disable=too-many-instance-attributes
             with self.lock:
                 masters = {run.master: run for run in self.runs.values() if run.master is not None}
             try:
-                readable, _, _ = select.select([self._wake_r, *masters], [], [], TICK)
+                readable = select.select([self._wake_r, *masters], [], [], TICK)[0]
             except (OSError, ValueError):
                 continue
             for fd in readable:

@@ -63,9 +63,13 @@ def _check(result: int, what: str) -> None:
         raise SandboxError(err, f"{what}: {os.strerror(err)}")
 
 
+def _enc(text: str | None) -> bytes | None:
+    return None if text is None else text.encode()
+
+
 def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
     """mount(2)."""
-    enc = lambda s: None if s is None else s.encode()  # noqa: E731
+    enc = _enc
     _check(_libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)), f"mount {target}")
 
 

@@ -8,7 +8,7 @@ import signal
 import uuid
 
 from conftest import ALICE_TOKEN, EXAMPLE_ACCOUNTS, Client, Server
-from helpers import pids_running, processes, read_file, wait_for, wait_for_completion
+from helpers import pids_running, processes, read_file, wait_for
 
 PROMPT = re.compile(r"\d\d:\d\d ~ \$ $")
 

@@ -192,7 +192,7 @@ def test_without_fast_schedule_nothing_runs_before_its_time(alice, server):
     assert wait_for(lambda: True, 0) and not processes(server)
     assert read_file(alice, f"/var/log/schedule-log-{task['id']}.log") is None
     assert server.admin("POST", f"accounts/alice/schedule/{task['id']}/execute").status_code == 202
-    log, _ = wait_for_completion(alice, task["id"])
+    log = wait_for_completion(alice, task["id"])[0]
     assert log.startswith("ran\n")
     assert server.admin("POST", "accounts/alice/schedule/1/execute").status_code == 404
 
@@ -248,7 +248,36 @@ def test_no_symlink_leads_the_files_api_out_of_the_account(alice, server, fast, 
     assert "etc_link" not in alice.get("files/path/home/alice/").json()
     # the simulator never writes a task log through a link a command put there
     assert server.admin("POST", f"accounts/alice/schedule/{victim['id']}/execute").status_code == 202
-    log, _ = wait_for_completion(alice, victim["id"])
+    log = wait_for_completion(alice, victim["id"])[0]
     assert log.startswith("victim-ran\n") and canary.read_text(encoding="utf-8") == "canary\n"
     inventory = server.admin("GET", "accounts/alice/files", params={"path": "/home/alice"}).json()["entries"]
     assert inventory["passwd_link"] == {"type": "symlink", "target": "/etc/passwd"}
+
+
+def test_without_a_sandbox_it_says_so_and_executes_nothing(tmp_path):
+    """Not root (here: a user namespace where we are nobody): one line on stderr, then as --no-exec."""
+    import os  # pylint: disable=import-outside-toplevel
+    import shutil  # pylint: disable=import-outside-toplevel
+    import subprocess  # pylint: disable=import-outside-toplevel
+    import sys  # pylint: disable=import-outside-toplevel
+
+    from conftest import SIM_DIR  # pylint: disable=import-outside-toplevel
+
+    if not shutil.which("unshare"):
+        pytest.skip("util-linux unshare is needed to drop root for this test")
+    env = dict(os.environ, PYTHONPATH=str(SIM_DIR), PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(["unshare", "--user", sys.executable, "-m", "pa_simulator", "--port", "0", "--state-dir",  # pylint: disable=consider-using-with
+                             str(tmp_path / "state")], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith("PA simulator listening on "), proc.stderr.read()
+        url = line.split(" on ", 1)[1].strip()
+        assert requests.get(f"{url}/__admin__/config", timeout=10).json()["execution"] is False
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        stderr = proc.stderr.read()
+        proc.stdout.close()
+        proc.stderr.close()
+    assert stderr.splitlines() == [
+        "pa_simulator: cannot make the command sandbox (not running as root): commands are not executed, as with --no-exec"]
