@@ -620,4 +620,3 @@ def probe_sandbox(state_dir: Path) -> str | None:
         lines = (result.stderr or "").strip().splitlines()
         return lines[-1] if lines else f"the sandbox test exited with {result.returncode}"
     return None
-
