@@ -6,7 +6,8 @@ Starts its own simulator (root needed for execution) and, polling every 50 ms th
 - scheduled task with fast_schedule: POST schedule/ -> the completion line is in the log (files API);
 - scheduled task on the clock (--clock, waits for the next minute): POST schedule/ for the next minute -> completion;
 - always-on task: POST always_on/ -> its first output line is in its log;
-- console: admin start -> first prompt; send_input -> its output in get_latest_output.
+- console: admin start -> first prompt; send_input -> its output in get_latest_output;
+- web front: the first request after a reload (starts the WSGI worker), and one to a running worker.
 """
 
 from __future__ import annotations
@@ -50,13 +51,14 @@ def main() -> int:
             stdout=subprocess.PIPE, text=True, env={"PYTHONPATH": str(HERE), "PATH": "/usr/local/bin:/usr/bin:/bin"})
         try:
             url = proc.stdout.readline().split(" on ", 1)[1].strip()
-            return measure(url, args)
+            web_url = proc.stdout.readline().split(" on ", 1)[1].strip()
+            return measure(url, web_url, args)
         finally:
             proc.terminate()
             proc.wait(timeout=20)
 
 
-def measure(url: str, args) -> int:
+def measure(url: str, web_url: str, args) -> int:
     """Time each route ``args.runs`` times and print a table."""
     api = f"{url}/api/v0/user/alice/"
     session = requests.Session()
@@ -94,6 +96,18 @@ def measure(url: str, args) -> int:
         poll(lambda: re.search(f"[\r\n]{40 + run}\r\n", session.get(out).json()["output"]))
         results.setdefault("console: send_input -> output", []).append(time.monotonic() - start)
         session.delete(f"{api}consoles/{console['id']}/")
+    if web_url:
+        session.post(f"{api}webapps/", data={"domain_name": "alice.pythonanywhere.com", "python_version": "python310"})
+        host = {"Host": "alice.pythonanywhere.com"}
+        for run in range(args.runs):
+            if run:
+                session.post(f"{api}webapps/alice.pythonanywhere.com/reload/")
+            start = time.monotonic()
+            assert requests.get(web_url, headers=host, timeout=60).status_code == 200
+            results.setdefault("web front: first request after a reload (worker start)", []).append(time.monotonic() - start)
+            start = time.monotonic()
+            assert requests.get(web_url, headers=host, timeout=60).status_code == 200
+            results.setdefault("web front: request to a running worker", []).append(time.monotonic() - start)
     if args.clock:
         session.patch(f"{url}/__admin__/config", json={"fast_schedule": False})
         now = datetime.datetime.now(datetime.timezone.utc)

@@ -117,8 +117,8 @@ def account_state(username):
             "websites": [website_public(ctx, d) for d in domains if d["webapp"] is not None],
             "domains": [domain_public(ctx, d) for d in domains],
             "schedule": [task_public(ctx, t) for t in store.list("schedule", username)],
-            "always_on": [{**always_on_public(ctx, t), "state": _always_on_state(t), "restarts": t.get("restarts", 0)}
-                          for t in store.list("always_on", username)],
+            "always_on": [{**always_on_public(ctx, t), "state": t.get("state"), "restarts": t.get("restarts", 0),
+                           "process": _always_on_process(t)} for t in store.list("always_on", username)],
             "consoles": [{**console_public(ctx, c), "started": c["started"], "output": c.get("output", "")}
                          for c in store.list("console", username)],
             "shares": [{"path": s["path"], "url": s["url"]} for s in store.list("share", username)],
@@ -130,10 +130,10 @@ def account_state(username):
         })
 
 
-def _always_on_state(task: dict) -> str:
-    """With execution, what the process is doing; without, what the API last asked for."""
+def _always_on_process(task: dict) -> str | None:
+    """With execution, what the task's process is doing; None without execution."""
     executor = sim().executor
-    return executor.always_on_state(task["id"]) if executor is not None else task.get("state")
+    return executor.always_on_state(task["id"]) if executor is not None else None
 
 
 @blueprint.route("/accounts/<username>/files", methods=["GET"])

@@ -112,6 +112,7 @@ class Run:  # pylint: disable=too-few-public-methods,too-many-instance-attribute
         self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self.stopping: str | None = None  # why it was killed on purpose ("deleted", "stopped", ...)
         self.capped = False
+        self.cpu_seconds = 0.0  # user + system time of the sandbox and everything in it, once it ended
 
     def kill(self) -> None:
         """SIGKILL the sandbox holder's process group (holder and init; the init's exit ends the rest)."""
@@ -239,8 +240,10 @@ class Executor:  # pylint: disable=too-many-instance-attributes
                     for run in self.runs.values()]
 
     def always_on_state(self, task_id: int) -> str:
-        """``running``, ``restarting`` (waiting for the restart delay) or ``stopped``."""
+        """``starting``, ``running``, ``restarting`` (waiting for the restart delay) or ``stopped``."""
         with self.lock:
+            if ("always_on", task_id, "start") in self.events:
+                return "starting"
             if ("always_on", task_id) in self.runs:
                 return "running"
             if task_id in self.restart_at:
@@ -293,7 +296,7 @@ class Executor:  # pylint: disable=too-many-instance-attributes
         finished = []
         with self.lock:
             for key, run in list(self.runs.items()):
-                if run.proc.poll() is not None:
+                if _reaped(run):
                     finished.append(self.runs.pop(key))
                 elif run.deadline is not None and time.monotonic() >= run.deadline and not run.capped:
                     run.capped = True
@@ -519,6 +522,7 @@ class Executor:  # pylint: disable=too-many-instance-attributes
         """
         elapsed = time.monotonic() - run.started
         code = run.proc.returncode
+        self._count_cpu(run)
         if run.kind == "console":
             self._drain_console(run)
             run.close()
@@ -537,6 +541,17 @@ class Executor:  # pylint: disable=too-many-instance-attributes
                 self.restart_at[run.obj_id] = time.monotonic() + delay
         self._append_log(run, lines)
         run.close()
+
+    def _count_cpu(self, run: Run) -> None:
+        """Add the CPU seconds of a finished process (and all it waited for) to the account's daily usage."""
+        if not run.cpu_seconds:
+            return
+        store = self.sim.store
+        with store.lock:
+            account = store.account(run.username)
+            if account is not None:
+                account["cpu_usage_seconds"] = round(float(account.get("cpu_usage_seconds", 0.0)) + run.cpu_seconds, 6)
+                store.save_account(account)
 
     @staticmethod
     def _append_log(run: Run, text: str) -> None:
@@ -620,3 +635,18 @@ def probe_sandbox(state_dir: Path) -> str | None:
         lines = (result.stderr or "").strip().splitlines()
         return lines[-1] if lines else f"the sandbox test exited with {result.returncode}"
     return None
+
+
+def _reaped(run: Run) -> bool:
+    """Whether the sandbox holder has ended; reaps it with wait4 to learn its CPU time (``run.cpu_seconds``)."""
+    if run.proc.returncode is not None:
+        return True
+    try:
+        pid, status, usage = os.wait4(run.proc.pid, os.WNOHANG)
+    except ChildProcessError:  # reaped elsewhere (Popen.wait in _kill)
+        return run.proc.poll() is not None
+    if pid == 0:
+        return False
+    run.proc.returncode = os.waitstatus_to_exitcode(status)
+    run.cpu_seconds = usage.ru_utime + usage.ru_stime
+    return True

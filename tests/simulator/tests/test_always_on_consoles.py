@@ -27,7 +27,7 @@ def test_always_on_starts_at_once_and_is_restarted_after_it_exits(alice, server)
     assert exits and set(exits) == {"2"}
     assert alice.patch(f"always_on/{task['id']}/", json={"enabled": False}).status_code == 200
     wait_for(lambda: not processes(server), 5)
-    assert alice.state()["always_on"][0]["state"] == "stopped"
+    assert alice.state()["always_on"][0]["state"] == "stopped" and alice.state()["always_on"][0]["process"] == "stopped"
     before = always_on_log(alice, task["id"])
     wait_for(lambda: True, 0)
     assert not processes(server) and always_on_log(alice, task["id"]) == before
@@ -37,7 +37,7 @@ def test_always_on_restart_disable_enable_delete(alice, server):
     marker = f"33.{uuid.uuid4().int % 10**6}"
     task = alice.post("always_on/", json={"command": f"echo pid $$ $(date +%s%N); sleep {marker}"}).json()
     assert wait_for(lambda: always_on_log(alice, task["id"]).count("pid ") == 1, 10)
-    assert alice.state()["always_on"][0]["state"] == "running"
+    assert alice.state()["always_on"][0]["state"] == "running" and alice.state()["always_on"][0]["process"] == "running"
     assert [p["kind"] for p in processes(server)] == ["always_on"]
     assert alice.post(f"always_on/{task['id']}/restart/").status_code == 200
     assert wait_for(lambda: always_on_log(alice, task["id"]).count("pid ") == 2, 10)

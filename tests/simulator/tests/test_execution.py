@@ -108,6 +108,14 @@ def test_missing_interpreter_fails_as_a_missing_binary(new_account, server, fast
     assert completions[0][2] == "127" and "python3.13: command not found" in log
 
 
+def test_cpu_time_of_tasks_counts_in_the_daily_usage(alice, fast):
+    assert alice.get("cpu/").json()["daily_cpu_total_usage_seconds"] == 0.0
+    task = create_task(alice, "python3 -c 'import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass'")
+    assert wait_for_completion(alice, task["id"])[1][0][2] == "0"
+    used = wait_for(lambda: alice.get("cpu/").json()["daily_cpu_total_usage_seconds"], 5)
+    assert 0.5 <= used < 5
+
+
 def test_runtime_cap_kills_and_says_so(alice, server, fast):
     marker = f"31.{uuid.uuid4().int % 10**6}"
     assert server.admin("PATCH", "config", json={"task_time_limit": 1}).status_code == 200
