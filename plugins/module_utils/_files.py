@@ -202,6 +202,8 @@ class RemoteFiles:
 
     def __init__(self, client):
         self.client = client
+        #: Paths whose upload took more than one attempt: an earlier attempt may still land late on the server.
+        self.retried_uploads = []
 
     @property
     def requests(self):
@@ -293,8 +295,11 @@ class RemoteFiles:
             return encoder, encoder.content_type
 
         try:
-            self.client.request('POST', FILE_PATH, params={'path': path}, body_factory=body,
-                                expected=(200, 201), idempotent=True)
+            attempts = []
+            self.client.request('POST', FILE_PATH, params={'path': path},
+                                body_factory=lambda: attempts.append(1) or body(), expected=(200, 201), idempotent=True)
+            if len(attempts) > 1:
+                self.retried_uploads.append(path)
             return readers[-1].sha256
         finally:
             for reader in readers:

@@ -46,6 +46,7 @@ class Manifest:
     """The outcome of reading a manifest: its state, why, and the entries that may be relied on."""
 
     def __init__(self, state, files=None, reason='', run_id=None):
+        self.fingerprint = None  # SHA-256 of the bytes read (None: no manifest), to notice another run's write
         self.state = state
         self.files = dict(files or {})
         self.reason = reason

@@ -25,12 +25,14 @@ batch writes ``complete: true``. A run killed at any point leaves a manifest tha
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import uuid
 
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _manifest as manifest
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import PythonAnywhereError
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._lease import Lease, LeaseError, lease_name, timings
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._patterns import PathFilter, PatternError, parse_lines
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._files import (
     FilesError,
@@ -45,6 +47,8 @@ DELETE = 'delete'    # one file
 RMDIR = 'rmdir'      # a folder with everything in it (only when the inventory saw all of it)
 PRUNE = 'prune'      # a folder, only if it is empty by then (checked with one listing)
 OP_KINDS = (UPLOAD, DELETE, RMDIR, PRUNE)
+
+KEPT_CHANGING = '%s kept changing while this sync planned (another sync is writing it); try again'
 
 #: Longest list of paths a result carries (counts are always complete).
 LIST_LIMIT = 1000
@@ -74,11 +78,14 @@ def check_options(params, username, ignore_lines=()):
     batch_size = params.get('batch_size')
     if batch_size is not None and int(batch_size) < 1:
         raise FilesError('batch_size must be at least 1, got %s' % batch_size)
+    lock_timeout = params.get('lock_timeout')
+    if lock_timeout is not None and int(lock_timeout) < 0:
+        raise FilesError('lock_timeout must be 0 or more seconds, got %s' % lock_timeout)
     try:
         path_filter = PathFilter(exclude=list(ignore_lines or []) + list(params.get('exclude') or []),
                                  include=params.get('include') or [],
                                  default_excludes=params.get('default_excludes', True) not in (False, 'false', 'no'),
-                                 always_exclude=[name])
+                                 always_exclude=[name, lease_name(name)])
     except PatternError as exc:
         raise FilesError('exclude/include/ignore_file: %s' % exc)
     return dest, path_filter
@@ -105,16 +112,39 @@ def read_ignore_file(src, ignore_file):
         raise FilesError('ignore_file %s cannot be read: %s' % (path, exc))
 
 
-def scan_local(src, path_filter):
+def unsafe_name(name):
+    """Why a local file or folder name cannot be synced (None when it can): PythonAnywhere paths are
+    UTF-8 URLs, and a backslash or a control character (a newline) has no faithful place in them."""
+    try:
+        name.encode('utf-8')
+    except UnicodeEncodeError:
+        return 'its name is not valid UTF-8'
+    if '\\' in name:
+        return 'its name holds a backslash'
+    if any(ord(char) < 32 or ord(char) == 127 for char in name):
+        return 'its name holds a control character (such as a newline)'
+    return None
+
+
+def _inside(path, root):
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def scan_local(src, path_filter, follow_external_symlinks=False, skipped=None):
     """``{relative: absolute path}`` of the files under ``src`` that the filter takes.
 
-    Symbolic links are followed (their targets are uploaded); a link back to a folder already walked is
-    skipped. Folders that are virtualenvs (a ``pyvenv.cfg`` inside) are skipped by the default excludes.
+    Symbolic links that stay inside ``src`` are followed (a link back to a folder already walked is skipped);
+    links that point outside it are skipped unless ``follow_external_symlinks``. Names that cannot be synced
+    (see :func:`unsafe_name`) are skipped too, so that they never stop a run midway. Each skipped path is
+    appended to ``skipped`` (a list) as ``[relative, reason]``. Folders that are virtualenvs (a ``pyvenv.cfg``
+    inside) are skipped by the default excludes.
     """
     if not os.path.isdir(src):
         raise FilesError('src %s is not a directory' % src)
     found = {}
     seen = set()
+    root = os.path.realpath(src)
+    skipped = [] if skipped is None else skipped
 
     def walk(folder, prefix):
         real = os.path.realpath(folder)
@@ -130,16 +160,31 @@ def scan_local(src, path_filter):
         for name in names:
             absolute = os.path.join(folder, name)
             relative = prefix + name
-            if os.path.isdir(absolute):
-                if path_filter.enters_dir(relative):
-                    walk(absolute, relative + '/')
+            is_dir = os.path.isdir(absolute)
+            if not (path_filter.enters_dir(relative) if is_dir else path_filter.takes_file(relative)):
+                continue
+            why = unsafe_name(name)
+            if why is None and os.path.islink(absolute) and not follow_external_symlinks:
+                target = os.path.realpath(absolute)
+                if not _inside(target, root):
+                    why = 'a symbolic link to %s, outside src (see follow_external_symlinks)' % target
+            if why is not None:
+                skipped.append([relative.encode('utf-8', 'backslashreplace').decode('utf-8'), why])
+            elif is_dir:
+                walk(absolute, relative + '/')
             elif os.path.isfile(absolute):
-                if path_filter.takes_file(relative):
-                    found[relative] = absolute
+                found[relative] = absolute
             # sockets, fifos and broken links are not files: skipped
 
     walk(src, '')
     return found
+
+
+def skipped_warning(skipped):
+    """The warning for the paths :func:`scan_local` skipped (at most ten named)."""
+    shown = ', '.join('%s (%s)' % (rel, why) for rel, why in skipped[:10])
+    more = ' and %d more' % (len(skipped) - 10) if len(skipped) > 10 else ''
+    return '%d path(s) in src not synced: %s%s' % (len(skipped), shown, more)
 
 
 def hash_local(files):
@@ -201,17 +246,20 @@ def _hold(inventory, relative, including_self=False):
 
 
 def read_manifest(remote, dest, name):
-    """One GET of the manifest; returns a :class:`._manifest.Manifest`."""
+    """One GET of the manifest; returns a :class:`._manifest.Manifest` (with the ``fingerprint`` of its bytes)."""
     path = join_remote(dest, name)
     raw, content_type = remote.fetch(path)
+    found = None
     if raw is not None and 'json' in content_type:
         try:
             is_listing = listing_entries(json.loads(raw.decode('utf-8'))) is not None
         except (ValueError, UnicodeDecodeError):
             is_listing = False
         if is_listing:
-            return manifest.Manifest(manifest.CORRUPT, reason='%s is a folder' % path)
-    return manifest.parse(raw, dest)
+            found = manifest.Manifest(manifest.CORRUPT, reason='%s is a folder' % path)
+    found = found or manifest.parse(raw, dest)
+    found.fingerprint = None if raw is None else hashlib.sha256(raw).hexdigest()
+    return found
 
 
 # --- planning ---------------------------------------------------------------------------------------
@@ -226,118 +274,155 @@ def _deepest_first(paths):
     return sorted(paths, key=lambda p: (-p.count('/'), p))
 
 
+class _Draft:
+    """What the planning steps find: the lists of the plan before they are put in order."""
+
+    def __init__(self):
+        self.add, self.change, self.unchanged = [], [], []
+        self.deletes, self.rmdirs, self.prunes = [], [], []
+        self.first = []                 # removals that make room: [DELETE|RMDIR, rel]
+        self.swept = []                 # files that go with a deleted folder (inventory only)
+        self.known = {}                 # manifest entries true whatever the run does
+        self.inventory = None
+
+
+def _learn_manifest(remote, dest, local, path_filter, manifest_name, verify):
+    """Step 1: read the manifest (one GET) and decide whether it is the whole picture.
+
+    Returns ``(found, exists, entries, managed_entries)``; ``found`` is set aside (IGNORED) on ``verify`` or on
+    a file/folder conflict with ``local``.
+    """
+    found = read_manifest(remote, dest, manifest_name)
+    exists = found.exists
+    fingerprint = found.fingerprint
+    if verify and found.state in (manifest.TRUSTED, manifest.INCOMPLETE):
+        found = manifest.Manifest(manifest.IGNORED, reason='verify is set: contents compared, manifest not used')
+    entries = found.usable_entries
+    managed_entries = dict((rel, sha) for rel, sha in entries.items() if path_filter.manages(rel))
+    if found.state == manifest.TRUSTED and _conflicts(local, managed_entries):
+        found = manifest.Manifest(manifest.IGNORED, reason='a path is a file on one side and a folder on the other')
+        entries = managed_entries = {}
+    found.fingerprint = fingerprint
+    return found, exists, entries, managed_entries
+
+
+def _compare_with_manifest(draft, local, entries, managed_entries, delete, source_dirs):
+    """Step 2a: a trusted manifest is the whole picture; compare hashes, nothing more is read."""
+    for rel in sorted(local):
+        if rel not in managed_entries:
+            draft.add.append(rel)
+        elif managed_entries[rel] != local[rel]:
+            draft.change.append(rel)
+        else:
+            draft.unchanged.append(rel)
+            draft.known[rel] = local[rel]
+    for rel, sha in entries.items():
+        if rel not in local and (rel not in managed_entries or not delete):
+            draft.known[rel] = sha  # still on the server, still true
+    if delete:
+        gone = sorted(set(managed_entries) - set(local))
+        draft.deletes = gone
+        draft.prunes = _deepest_first(set(p for rel in gone for p in parents(rel)) - source_dirs)
+
+
+def _compare_local_file(remote, dest, draft, rel, local, inventory, managed_entries, delete):
+    """Step 2b, for one local file against the inventory: a conflict to clear first, an upload, or equal."""
+    if rel in inventory.dirs:
+        if not delete:
+            raise FilesError('%s is a folder on PythonAnywhere but a file in src; set delete=true to replace it'
+                             % join_remote(dest, rel))
+        if rel in inventory.held:
+            raise FilesError('%s is a folder on PythonAnywhere holding excluded files, but a file in src; '
+                             'remove it yourself' % join_remote(dest, rel))
+        draft.first.append([RMDIR, rel])
+        draft.add.append(rel)
+    elif rel not in inventory.files:
+        blockers = [p for p in parents(rel) if p in inventory.files]
+        if blockers:
+            if not delete:
+                raise FilesError('%s is a file on PythonAnywhere but a folder in src; set delete=true to replace it'
+                                 % join_remote(dest, blockers[0]))
+            if [DELETE, blockers[0]] not in draft.first:
+                draft.first.append([DELETE, blockers[0]])
+        draft.add.append(rel)
+    else:
+        sha = managed_entries.get(rel)
+        if sha is None:
+            sha = remote.sha256(join_remote(dest, rel))
+        if sha == local[rel]:
+            draft.unchanged.append(rel)
+            draft.known[rel] = sha
+        else:
+            draft.change.append(rel)
+
+
+def _compare_with_inventory(remote, dest, draft, local, path_filter, entries, managed_entries, delete, source_dirs):
+    """Step 2b: list the folders, download what the manifest does not vouch for, decide the removals."""
+    inventory = draft.inventory = take_inventory(remote, dest, path_filter)
+    for rel in sorted(local):
+        _compare_local_file(remote, dest, draft, rel, local, inventory, managed_entries, delete)
+    blockers = set(op[1] for op in draft.first)
+    remote_only = sorted(inventory.files - set(local) - blockers)
+    if delete:
+        doomed_dirs = set(d for d in inventory.dirs if d not in source_dirs and d not in local and d not in inventory.held)
+        top_dirs = sorted(d for d in doomed_dirs if not any(p in doomed_dirs for p in parents(d)))
+        draft.rmdirs = [d for d in top_dirs if d not in blockers]
+        swept = set(rel for rel in remote_only if any(p in doomed_dirs for p in parents(rel)))
+        # Folders holding something left alone (excluded files, a virtualenv) stay; their files go one by one.
+        draft.deletes = [rel for rel in remote_only if rel not in swept]
+        draft.swept = sorted(swept)
+    else:
+        for rel in remote_only:
+            if rel in entries:
+                draft.known[rel] = entries[rel]
+    # Entries of an incomplete manifest for files outside the filter stay true.
+    for rel, sha in entries.items():
+        if rel not in managed_entries and rel not in local:
+            draft.known[rel] = sha
+
+
+def _operations(draft):
+    """Step 3: the safe order: removals that make room, uploads, deletes, folders, empty folders."""
+    ops = list(draft.first)
+    ops.extend([UPLOAD, rel] for rel in sorted(draft.add + draft.change))
+    ops.extend([DELETE, rel] for rel in draft.deletes)
+    ops.extend([RMDIR, rel] for rel in draft.rmdirs)
+    ops.extend([PRUNE, rel] for rel in draft.prunes)
+    return ops
+
+
 def plan(remote, dest, local, path_filter, delete=False, manifest_name=manifest.DEFAULT_NAME, verify=False):
     """Compare ``local`` (``{relative: sha256}``) with the tree at ``dest``; return a JSON-able plan.
 
     Sends only reads. ``remote`` is a :class:`._files.RemoteFiles`.
     """
     started = remote.requests
-    found = read_manifest(remote, dest, manifest_name)
-    manifest_exists = found.exists
-    if verify and found.state in (manifest.TRUSTED, manifest.INCOMPLETE):
-        found = manifest.Manifest(manifest.IGNORED, reason='verify is set: contents compared, manifest not used')
-    entries = found.usable_entries
-    managed_entries = dict((rel, sha) for rel, sha in entries.items() if path_filter.manages(rel))
+    found, manifest_exists, entries, managed_entries = _learn_manifest(
+        remote, dest, local, path_filter, manifest_name, verify)
     source_dirs = set(p for rel in local for p in parents(rel))
-
-    add, change, unchanged, deletes, rmdirs, prunes, first = [], [], [], [], [], [], []
-    known = {}
-    inventory = None
-
-    if found.state == manifest.TRUSTED and _conflicts(local, managed_entries):
-        found = manifest.Manifest(manifest.IGNORED, reason='a path is a file on one side and a folder on the other')
-        entries = managed_entries = {}
-
+    draft = _Draft()
     if found.state == manifest.TRUSTED:
         mode = 'manifest'
-        for rel in sorted(local):
-            if rel not in managed_entries:
-                add.append(rel)
-            elif managed_entries[rel] != local[rel]:
-                change.append(rel)
-            else:
-                unchanged.append(rel)
-                known[rel] = local[rel]
-        gone = sorted(set(managed_entries) - set(local))
-        for rel, sha in entries.items():
-            if rel not in local and (rel not in managed_entries or not delete):
-                known[rel] = sha  # still on the server, still true
-        if delete:
-            deletes = gone
-            emptied = set(p for rel in gone for p in parents(rel)) - source_dirs
-            prunes = _deepest_first(emptied)
+        _compare_with_manifest(draft, local, entries, managed_entries, delete, source_dirs)
     else:
         mode = 'inventory'
-        inventory = take_inventory(remote, dest, path_filter)
-        for rel in sorted(local):
-            if rel in inventory.dirs:
-                if not delete:
-                    raise FilesError('%s is a folder on PythonAnywhere but a file in src; set delete=true to replace it'
-                                     % join_remote(dest, rel))
-                if rel in inventory.held:
-                    raise FilesError('%s is a folder on PythonAnywhere holding excluded files, but a file in src; '
-                                     'remove it yourself' % join_remote(dest, rel))
-                first.append([RMDIR, rel])
-                add.append(rel)
-            elif rel not in inventory.files:
-                if any(p in inventory.files for p in parents(rel)):
-                    blocker = [p for p in parents(rel) if p in inventory.files][0]
-                    if not delete:
-                        raise FilesError('%s is a file on PythonAnywhere but a folder in src; set delete=true to replace it'
-                                         % join_remote(dest, blocker))
-                    if [DELETE, blocker] not in first:
-                        first.append([DELETE, blocker])
-                add.append(rel)
-            else:
-                sha = managed_entries.get(rel)
-                if sha is None:
-                    sha = remote.sha256(join_remote(dest, rel))
-                if sha == local[rel]:
-                    unchanged.append(rel)
-                    known[rel] = sha
-                else:
-                    change.append(rel)
-        blockers = set(op[1] for op in first)
-        remote_only = sorted(inventory.files - set(local) - blockers)
-        if delete:
-            doomed_dirs = set(d for d in inventory.dirs if d not in source_dirs and d not in local and d not in inventory.held)
-            top_dirs = sorted(d for d in doomed_dirs if not any(p in doomed_dirs for p in parents(d)))
-            rmdirs = [d for d in top_dirs if d not in blockers]
-            swept = set(rel for rel in remote_only if any(p in doomed_dirs for p in parents(rel)))
-            # Folders holding something left alone (excluded files, a virtualenv) stay; their files go one by one.
-            deletes = [rel for rel in remote_only if rel not in swept]
-            inventory_deleted = sorted(swept)
-        else:
-            inventory_deleted = []
-            for rel in remote_only:
-                if rel in entries:
-                    known[rel] = entries[rel]
-        # Entries of an incomplete manifest for files outside the filter stay true.
-        for rel, sha in entries.items():
-            if rel not in managed_entries and rel not in local:
-                known[rel] = sha
-
-    ops = list(first)
-    ops.extend([UPLOAD, rel] for rel in sorted(add + change))
-    ops.extend([DELETE, rel] for rel in deletes)
-    ops.extend([RMDIR, rel] for rel in rmdirs)
-    ops.extend([PRUNE, rel] for rel in prunes)
-    removed_files = sorted(set(deletes) | set(op[1] for op in first if op[0] == DELETE))
-    if mode == 'inventory' and delete:
-        removed_files = sorted(set(removed_files) | set(inventory_deleted))
+        _compare_with_inventory(remote, dest, draft, local, path_filter, entries, managed_entries, delete, source_dirs)
+    ops = _operations(draft)
+    removed_files = set(draft.deletes) | set(op[1] for op in draft.first if op[0] == DELETE) | set(draft.swept)
     return {
         'dest': dest,
         'mode': mode,
         'manifest': dict(found.summary(), name=manifest_name, exists=manifest_exists),
-        'added': sorted(add),
-        'changed': sorted(change),
-        'unchanged': len(unchanged),
-        'deleted': removed_files,
-        'deleted_dirs': sorted(set(rmdirs) | set(op[1] for op in first if op[0] == RMDIR)),
-        'known': known,
+        'fingerprint': found.fingerprint,
+        'added': sorted(draft.add),
+        'changed': sorted(draft.change),
+        'unchanged': len(draft.unchanged),
+        'deleted': sorted(removed_files),
+        'deleted_dirs': sorted(set(draft.rmdirs) | set(op[1] for op in draft.first if op[0] == RMDIR)),
+        'known': draft.known,
         'ops': ops,
-        'invalidate_first': bool(ops) and (manifest_exists or bool(known)),
-        'listings': inventory.listings if inventory else 0,
+        'invalidate_first': bool(ops) and (manifest_exists or bool(draft.known)),
+        'listings': draft.inventory.listings if draft.inventory else 0,
         'requests': remote.requests - started,
     }
 
@@ -356,8 +441,80 @@ def write_manifest(remote, dest, name, files, complete, run_id):
     remote.upload(join_remote(dest, name), content=manifest.build(dest, files, complete, run_id))
 
 
+def hold_destination(remote, dest, manifest_name, run_id, timeout, fingerprint=False, should_stop=None):
+    """Take the lease on ``dest`` (waiting up to ``timeout`` seconds for another sync), then check that the
+    manifest is still the one the plan was made from (``fingerprint``, unless False): another run may have
+    written ``dest`` between the plan and now. Returns the held :class:`._lease.Lease`, or None when the
+    manifest changed (the lease is released then, and the caller plans again)."""
+    ttl, settle, poll = timings(getattr(remote, 'client', None))
+    lease = Lease(remote, dest, manifest_name, run_id, ttl=ttl, settle=settle, poll=poll)
+    lease.acquire(timeout, should_stop=should_stop)
+    if fingerprint is not False and read_manifest(remote, dest, manifest_name).fingerprint != fingerprint:
+        lease.release()
+        return None
+    return lease
+
+
+def sync_tree(remote, dest, sources, hashes, path_filter, delete=False, manifest_name=manifest.DEFAULT_NAME,
+              verify=False, lock_timeout=600, check_mode=False, replans=3, should_stop=None, apply=None):
+    """A whole sync in one process: plan; unless there is nothing to write, take the lease, plan again if
+    another run wrote ``dest`` meanwhile, apply. Returns ``(plan, applied or None)``. ``apply(plan, run_id,
+    lease)``, if given, applies the plan instead of :func:`apply_batch` (the archive transfer)."""
+    for _attempt in range(replans):
+        the_plan = plan(remote, dest, hashes, path_filter, delete=delete, manifest_name=manifest_name, verify=verify)
+        if check_mode or not (the_plan['ops'] or needs_manifest_write(the_plan)):
+            return the_plan, None
+        run_id = new_run_id()
+        lease = hold_destination(remote, dest, manifest_name, run_id, lock_timeout, the_plan['fingerprint'],
+                                 should_stop=should_stop)
+        if lease is None:
+            continue
+        try:
+            if apply is not None:
+                return the_plan, apply(the_plan, run_id, lease)
+            return the_plan, apply_batch(remote, dest, the_plan['ops'], sources, the_plan['known'], path_filter,
+                                         manifest_name=manifest_name, invalidate=the_plan['invalidate_first'],
+                                         final=True, run_id=run_id, lease=lease, should_stop=should_stop)
+        finally:
+            lease.release()
+    raise FilesError(KEPT_CHANGING % dest)
+
+
+class SyncStopped(FilesError):
+    """The run was told to stop between two operations (its controller is gone)."""
+
+
+def _verify_late_writes(remote, dest, uploaded, known, sources):
+    """Uploads that needed more than one attempt: an earlier attempt, cut off on our side, may have landed
+    on the server after the one that succeeded, and with other bytes if the local file changed meanwhile.
+    Read each back once (last, to give such an attempt the most time); upload again what differs, once; the
+    manifest records what the server holds. Returns the relative paths that were checked."""
+    retried = getattr(remote, 'retried_uploads', None)
+    if not retried:
+        return []
+    checked = []
+    for path in list(retried):
+        rel = path[len(dest) + 1:] if path.startswith(dest + '/') else None
+        if rel not in uploaded:
+            continue
+        retried.remove(path)
+        checked.append(rel)
+        on_server = remote.sha256(path)
+        if on_server != known.get(rel):
+            known.pop(rel, None)
+            sent = remote.upload(path, source=sources[rel])
+            uploaded[rel] = sent
+            if path in retried:  # retried again: trust only what a read shows
+                retried.remove(path)
+                sent = remote.sha256(path)
+            if sent is not None:
+                known[rel] = sent
+    return checked
+
+
 def apply_batch(remote, dest, ops, sources, known, path_filter, manifest_name=manifest.DEFAULT_NAME,
-                invalidate=False, final=True, run_id=None, checkpoint_every=None, progress=None):
+                invalidate=False, final=True, run_id=None, checkpoint_every=None, progress=None,
+                lease=None, should_stop=None):
     """Run ``ops`` against ``dest``; return what was done and the manifest entries now true.
 
     ``sources``: ``{relative: local path}`` for the uploads. ``known``: entries true before this batch
@@ -365,6 +522,9 @@ def apply_batch(remote, dest, ops, sources, known, path_filter, manifest_name=ma
     manifest as incomplete before the first write. ``final``: write it complete at the end.
     ``checkpoint_every``: also rewrite it (incomplete) after every so many operations, so that an
     interrupted run loses at most that many. ``progress(done, uploaded, removed)`` is called after each one.
+    ``lease``: the :class:`._lease.Lease` this run holds; it is renewed as needed and checked before every
+    manifest write (a run that lost it stops). ``should_stop()``: checked before each operation; a reason
+    (a string) stops the run, recording what was done.
     """
     run_id = run_id or new_run_id()
     known = dict(known)
@@ -377,11 +537,22 @@ def apply_batch(remote, dest, ops, sources, known, path_filter, manifest_name=ma
         if kind == UPLOAD and rel not in sources:
             raise FilesError('no local file given for %s' % rel)
 
+    def record(complete):
+        if lease is not None:
+            lease.ensure()
+        write_manifest(remote, dest, manifest_name, known, complete, run_id)
+
     if invalidate:
-        write_manifest(remote, dest, manifest_name, known, False, run_id)
+        record(False)
     done = checkpointed = 0
+    verified = []
     try:
         for kind, rel in ops:
+            reason = should_stop() if should_stop is not None else None
+            if reason:
+                raise SyncStopped('stopped after %d of %d operations: %s' % (done, len(ops), reason))
+            if lease is not None:
+                lease.ensure()
             path = join_remote(dest, rel)
             if kind == UPLOAD:
                 known.pop(rel, None)
@@ -405,16 +576,18 @@ def apply_batch(remote, dest, ops, sources, known, path_filter, manifest_name=ma
             if progress is not None:
                 progress(done, len(uploaded), len(deleted) + len(removed_dirs) + len(pruned))
             if checkpoint_every and done % checkpoint_every == 0 and done < len(ops):
-                write_manifest(remote, dest, manifest_name, known, False, run_id)
+                record(False)
                 checkpointed = done
-    except (PythonAnywhereError, FilesError, OSError):
-        if done > checkpointed:
+        verified = _verify_late_writes(remote, dest, uploaded, known, sources)
+    except (PythonAnywhereError, FilesError, OSError) as exc:
+        lost = isinstance(exc, LeaseError)
+        if done > checkpointed and not lost:
             try:  # best effort: record what this batch did upload before failing
-                write_manifest(remote, dest, manifest_name, known, False, run_id)
+                record(False)
             except (PythonAnywhereError, FilesError, OSError):
                 pass
         raise
-    write_manifest(remote, dest, manifest_name, known, final, run_id)
+    record(final)
     return {
         'uploaded': uploaded,
         'deleted': deleted,
@@ -422,6 +595,7 @@ def apply_batch(remote, dest, ops, sources, known, path_filter, manifest_name=ma
         'pruned': pruned,
         'known': known,
         'run_id': run_id,
+        'verified': verified,
     }
 
 

@@ -119,6 +119,56 @@ options:
         progress lines.
     type: bool
     default: false
+  transfer:
+    description:
+      - How the files get to PythonAnywhere. V(files) uploads them one by one (one request each, at most 40 a minute, so
+        1,000 files take about 25 minutes). V(archive) uploads one gzipped tar of the files to upload (in parts of at
+        most O(archive_part_size) bytes) and extracts it on PythonAnywhere with a command (the same routes as
+        M(pythonanywhere.pythonanywhere.command), an always-on task, else a scheduled task at the next minute);
+        deletions go in the same command. The extraction refuses absolute paths, C(..), links and folders that lead
+        out of O(dest), keeps the files' permission bits, and checks each file's SHA-256 against the plan before the
+        manifest records it.
+      - V(auto) picks, each run, the one that takes less time by estimate (uploads at the paced rate against one
+        upload plus the command's wait, up to a minute for a scheduled task), so a first deploy of many files goes by
+        archive, a few changed files go one by one. An account with no command route (a new free account) falls
+        back to file by file, and RV(transfer_note) says why.
+    type: str
+    choices: [auto, files, archive]
+    default: auto
+  archive_part_size:
+    description:
+      - The largest part of the archive, in bytes. PythonAnywhere's web UI refuses uploads over 100 MiB and the
+        API's limit is not documented, so the default stays well below it.
+    type: int
+    default: 33554432
+  archive_via:
+    description:
+      - The command route of the extraction (see M(pythonanywhere.pythonanywhere.command)'s O(pythonanywhere.pythonanywhere.command#module:via)).
+    type: str
+    choices: [auto, always_on, scheduled_task]
+    default: auto
+  archive_timeout:
+    description:
+      - Seconds the extraction may run on PythonAnywhere.
+    type: int
+    default: 1800
+  follow_external_symlinks:
+    description:
+      - Follow symbolic links in O(src) that point outside it, uploading what they point to.
+      - By default they are skipped with a warning (and listed in RV(skipped_paths)), so that a link to a key,
+        a home folder or C(/etc) never ships by accident. Links that stay inside O(src) are always followed.
+    type: bool
+    default: false
+  lock_timeout:
+    description:
+      - Seconds to wait for another sync into the same O(dest) to finish before failing.
+      - A sync that writes takes a lease on O(dest), a small file named after O(manifest_name) with C(.lock)
+        appended, held on PythonAnywhere itself and renewed while it works, so that two syncs into one
+        directory (two redeploys at once, or a redeploy racing a sync whose controller was killed) take turns.
+        A lease whose run died without releasing it expires after five rate-limit periods (5 minutes by default).
+      - V(0) fails at once when another sync holds the lease.
+    type: int
+    default: 600
   _controller:
     description:
       - Internal. The action plugin of this module passes the plan and each batch here. Do not set it.
@@ -141,10 +191,15 @@ attributes:
       - Reads the manifest (or lists the folders and compares contents) and reports exactly what would be
         uploaded and deleted, with no write request.
 notes:
-  - Two syncs to the same O(dest) at the same time are not supported.
+  - Two syncs to the same O(dest) at the same time take turns (see O(lock_timeout)); a sync whose
+    C(ansible-playbook) is killed stops after the operation in progress and releases its lease.
   - Files changed on PythonAnywhere by other means are not noticed while the manifest is trusted; run once
     with O(verify=true) to compare contents.
-  - Symbolic links in O(src) are followed; their targets are uploaded.
+  - Symbolic links in O(src) are followed when they stay inside it; see O(follow_external_symlinks) for the others.
+  - Files and folders whose names PythonAnywhere's paths cannot carry faithfully (a backslash, a newline or
+    another control character, bytes that are not UTF-8) are skipped with a warning, before any upload.
+  - An upload that needed more than one attempt is read back once at the end of the run (an earlier attempt
+    could land late), and uploaded again if the server holds other bytes.
 requirements:
   - requests-toolbelt (streams uploads from disk)
 seealso:
@@ -260,6 +315,13 @@ manifest:
       type: bool
   sample: {name: .ansible-pythonanywhere-sync.json, state: trusted, reason: complete manifest with 1000 files,
            entries: 1000, written: true}
+skipped_paths:
+  description: Paths in O(src) that were not synced, each with the reason (an unsafe name, or a symbolic link
+    pointing outside O(src)). Present when there are some.
+  returned: when some were skipped
+  type: list
+  elements: list
+  sample: [["key.pem", "a symbolic link to /home/me/.ssh/id_rsa, outside src (see follow_external_symlinks)"]]
 mode:
   description: V(manifest) when the manifest was the whole picture, V(inventory) when the folders were listed.
   returned: always
@@ -270,6 +332,21 @@ requests:
   returned: always
   type: int
   sample: 13
+transfer:
+  description: V(files) or V(archive), how this run sent the files (or, in check mode, would send them).
+  returned: always
+  type: str
+  sample: archive
+transfer_note:
+  description: Why this transfer was chosen (estimates, or the missing command route), and how it went.
+  returned: always
+  type: str
+  sample: an archive run through auto takes about 75s, file by file about 1480s
+archive:
+  description: The archive sent, when O(transfer) was V(archive).
+  returned: when an archive was sent
+  type: dict
+  sample: {parts: 1, bytes: 183456, via: always_on, command_s: 4.2}
 batches:
   description: Module runs that uploaded or deleted files (1 with a local connection).
   returned: always
@@ -282,6 +359,7 @@ import os
 
 from ansible.module_utils.basic import missing_required_lib
 
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _archive as archive
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _manifest as manifest
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _sync as sync
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._files import (
@@ -305,6 +383,12 @@ def argument_spec():
         verify=dict(type='bool', default=False),
         batch_size=dict(type='int', default=40),
         remote_src=dict(type='bool', default=False),
+        follow_external_symlinks=dict(type='bool', default=False),
+        lock_timeout=dict(type='int', default=600),
+        transfer=dict(type='str', default='auto', choices=list(archive.TRANSFERS)),
+        archive_part_size=dict(type='int', default=archive.DEFAULT_PART_SIZE),
+        archive_via=dict(type='str', default='auto', choices=list(archive.VIAS)),
+        archive_timeout=dict(type='int', default=1800),
         _controller=dict(type='dict'),
     )
 
@@ -317,6 +401,127 @@ def write_progress(path, **counts):
     os.replace(partial, path)
 
 
+def _process_state(pid):
+    """``(state letter, start time)`` of a process from ``/proc`` (Linux), or None when unknown."""
+    try:
+        with open('/proc/%d/stat' % pid) as stream:
+            fields = stream.read().rsplit(')', 1)[1].split()
+        return fields[0], fields[19]
+    except (OSError, IndexError):
+        return None
+
+
+def controller_watch(pid):
+    """A ``should_stop`` for :func:`._sync.apply_batch`: a reason once the controller process ``pid`` (the
+    ``ansible-playbook`` that started this run) is gone. Ansible's worker runs in a session of its own, so a
+    killed controller would otherwise leave this module uploading while a redeploy starts."""
+    if not pid:
+        return None
+    pid = int(pid)
+    first = _process_state(pid)
+
+    def gone():
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return 'its controller (ansible-playbook, pid %d) is gone' % pid
+        except OSError:
+            pass
+        now = _process_state(pid)
+        if first is not None and (now is None or now[0] in ('Z', 'X') or now[1] != first[1]):
+            return 'its controller (ansible-playbook, pid %d) is gone' % pid
+        return None
+
+    return gone
+
+
+def apply_ops(module, remote, dest, path_filter, ops, sources, known, invalidate, final, run_id, lease, transfer,
+              checkpoint_every=None, progress=None, should_stop=None):
+    """File by file (:func:`._sync.apply_batch`), or through one archive when the plan chose it."""
+    params = module.params
+    name = params['manifest_name']
+
+    def by_files(known_now, invalidate_now=invalidate):
+        return sync.apply_batch(remote, dest, ops, sources, known_now, path_filter, manifest_name=name,
+                                invalidate=invalidate_now, final=final, run_id=run_id,
+                                checkpoint_every=checkpoint_every, progress=progress, lease=lease,
+                                should_stop=should_stop)
+
+    if transfer != archive.ARCHIVE:
+        return by_files(known)
+
+    def record(files, complete):
+        if lease is not None:
+            lease.ensure()
+        sync.write_manifest(remote, dest, name, files, complete, run_id)
+
+    return archive.transfer(module.client, remote, dest, ops, sources, known, record, invalidate, run_id,
+                            part_size=archive.check_part_size(params['archive_part_size']), via=params['archive_via'],
+                            timeout=params['archive_timeout'], lease=lease,
+                            fallback=(lambda known_now: by_files(known_now, False)) if params['transfer'] == archive.AUTO
+                            else None)
+
+
+def apply_phase(module, remote, dest, path_filter, controller):
+    """One module run of the action plugin's apply phase: a batch (or the whole plan) under the lease."""
+    params = module.params
+    name = params['manifest_name']
+    should_stop = controller_watch(controller.get('controller_pid'))
+    if controller.get('first', True):
+        lease = sync.hold_destination(remote, dest, name, controller['run_id'], params['lock_timeout'],
+                                      controller.get('fingerprint', False), should_stop=should_stop)
+        if lease is None:
+            module.exit_json(changed=False, replan=True, requests=remote.requests)
+    else:
+        lease = sync.Lease(remote, dest, name, controller['run_id'], *sync.timings(remote.client))
+        lease.adopt()
+    progress = None
+    if controller.get('progress_file'):
+        def progress(done, uploaded, removed):
+            write_progress(controller['progress_file'], done=done, uploaded=uploaded, removed=removed)
+    release = controller['final']
+    try:
+        done = apply_ops(module, remote, dest, path_filter, controller['ops'], controller['sources'], controller['known'],
+                         controller['invalidate'], controller['final'], controller['run_id'], lease,
+                         controller.get('transfer'), checkpoint_every=controller.get('checkpoint_every'),
+                         progress=progress, should_stop=should_stop)
+    except Exception:
+        release = True
+        raise
+    finally:
+        if release:
+            lease.release()
+    module.exit_json(changed=bool(done['uploaded'] or done['deleted'] or done['removed_dirs'] or done['pruned']),
+                     batch=done, requests=remote.requests)
+
+
+def sync_here(module, remote, dest, path_filter):
+    """``remote_src`` (or no action plugin): the whole sync in one run, reading ``src`` where the module runs."""
+    params = module.params
+    skipped = []
+    local = sync.scan_local(params['src'], path_filter, params['follow_external_symlinks'], skipped)
+    if skipped:
+        module.warn(sync.skipped_warning(skipped))
+    chosen = {}
+
+    def apply(the_plan, run_id, lease):
+        chosen['how'] = archive.decide(the_plan, params, archive.local_sizes(local, the_plan['ops']))
+        return apply_ops(module, remote, dest, path_filter, the_plan['ops'], local, the_plan['known'],
+                         the_plan['invalidate_first'], True, run_id, lease, chosen['how'][0])
+
+    the_plan, done = sync.sync_tree(remote, dest, local, sync.hash_local(local), path_filter, delete=params['delete'],
+                                    manifest_name=params['manifest_name'], verify=params['verify'],
+                                    lock_timeout=params['lock_timeout'], check_mode=module.check_mode, apply=apply)
+    written = done is not None
+    runs = 1 if written and the_plan['ops'] else 0
+    uploaded = len(done['uploaded']) if written else 0
+    transfer, note, _estimates = chosen.get('how') or archive.decide(the_plan, params,
+                                                                     archive.local_sizes(local, the_plan['ops']))
+    module.exit_json(skipped_paths=skipped, **archive.with_transfer(
+        sync.summarise(the_plan, dest, uploaded, written, remote.requests, runs, bool(the_plan['ops'])),
+        done, transfer, note))
+
+
 def main():
     module = PythonAnywhereModule(argument_spec=argument_spec())
     params = module.params
@@ -325,44 +530,20 @@ def main():
         controller = params['_controller']
         ignore_lines = controller.get('ignore_patterns', []) if controller else sync.read_ignore_file(params['src'], params['ignore_file'])
         dest, path_filter = sync.check_options(params, params['username'], ignore_lines)
+        archive.check_part_size(params['archive_part_size'])
         if TOOLBELT_IMPORT_ERROR and not module.check_mode:
             module.fail_json(msg=missing_required_lib('requests-toolbelt'), exception=TOOLBELT_IMPORT_ERROR)
         remote = RemoteFiles(module.client)
-        name = params['manifest_name']
 
         if controller and controller.get('phase') == 'plan':
             the_plan = sync.plan(remote, dest, controller['local'], path_filter, delete=params['delete'],
-                                 manifest_name=name, verify=params['verify'])
+                                 manifest_name=params['manifest_name'], verify=params['verify'])
             module.exit_json(changed=bool(the_plan['ops']), plan=the_plan)
-
         if controller and controller.get('phase') == 'apply':
-            progress = None
-            if controller.get('progress_file'):
-                def progress(done, uploaded, removed):
-                    write_progress(controller['progress_file'], done=done, uploaded=uploaded, removed=removed)
-            done = sync.apply_batch(remote, dest, controller['ops'], controller['sources'], controller['known'],
-                                    path_filter, manifest_name=name, invalidate=controller['invalidate'],
-                                    final=controller['final'], run_id=controller['run_id'],
-                                    checkpoint_every=controller.get('checkpoint_every'), progress=progress)
-            module.exit_json(changed=bool(done['uploaded'] or done['deleted'] or done['removed_dirs'] or done['pruned']),
-                             batch=done, requests=remote.requests)
-
+            apply_phase(module, remote, dest, path_filter, controller)
         if controller:
             raise FilesError('_controller is internal to the action plugin')
-
-        # remote_src (or no action plugin): the whole sync in one run, reading src where the module runs.
-        local = sync.scan_local(params['src'], path_filter)
-        the_plan = sync.plan(remote, dest, sync.hash_local(local), path_filter, delete=params['delete'],
-                             manifest_name=name, verify=params['verify'])
-        written = False
-        uploaded = 0
-        if not module.check_mode and (the_plan['ops'] or sync.needs_manifest_write(the_plan)):
-            done = sync.apply_batch(remote, dest, the_plan['ops'], local, the_plan['known'], path_filter,
-                                    manifest_name=name, invalidate=the_plan['invalidate_first'], final=True)
-            written = True
-            uploaded = len(done['uploaded'])
-        runs = 1 if the_plan['ops'] and not module.check_mode else 0
-        module.exit_json(**sync.summarise(the_plan, dest, uploaded, written, remote.requests, runs, bool(the_plan['ops'])))
+        sync_here(module, remote, dest, path_filter)
 
     module.run(run)
 

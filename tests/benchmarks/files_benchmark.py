@@ -70,6 +70,14 @@ class Simulator:
         self.log.close()
 
 
+def link_collection(workdir):
+    """An ANSIBLE_COLLECTIONS_PATH folder in ``workdir`` whose pythonanywhere.pythonanywhere is this checkout."""
+    collections = os.path.join(workdir, 'collections')
+    os.makedirs(os.path.join(collections, 'ansible_collections', 'pythonanywhere'))
+    os.symlink(ROOT, os.path.join(collections, 'ansible_collections', 'pythonanywhere', 'pythonanywhere'))
+    return collections
+
+
 def make_tree(root, count):
     """``count`` small source files in 40 folders of two levels, as a code base looks."""
     for index in range(count):
@@ -146,10 +154,12 @@ def scenario(sim, workdir, collections, connection, username, title, tasks, peri
     entries = log_since(sim.url, username, mark)
     result = figures(entries, period, limit)
     result['wall_s'] = elapsed
-    result['progress_lines'] = sum(1 for line in output.splitlines() if ' done (' in line and ' uploaded, ' in line)
+    result['progress_lines'] = sum(1 for line in output.splitlines() if ' operations (' in line and ' uploaded, ' in line)
+    # What the lease on dest costs (docs/files.md): requests to the .lock file next to the manifest.
+    result['lease_requests'] = sum(1 for entry in entries if entry['path'].endswith('.lock'))
     share = result['share_of_allowed_rate']
-    print('%-44s %5d requests (%d writes) %4d x 429  %7.1f s wall%s%s' % (
-        title, result['requests'], result['writes'], result['throttled_429'], elapsed,
+    print('%-44s %5d requests (%d writes, %d for the lease) %4d x 429  %7.1f s wall%s%s' % (
+        title, result['requests'], result['writes'], result['lease_requests'], result['throttled_429'], elapsed,
         '  rate %.0f%% of allowed over %.1f s (%.1f s idle)' % (100 * share, result['span_s'], result['idle_s'])
         if share else '',
         '  %d progress lines' % result['progress_lines'] if result['progress_lines'] else ''))
@@ -213,9 +223,7 @@ def main():
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix='pa-files-bench-')
-    collections = os.path.join(workdir, 'collections')
-    os.makedirs(os.path.join(collections, 'ansible_collections', 'pythonanywhere'))
-    os.symlink(ROOT, os.path.join(collections, 'ansible_collections', 'pythonanywhere', 'pythonanywhere'))
+    collections = link_collection(workdir)
     sim = Simulator(workdir, args.period, PA_LIMIT)
     results = {'period_s': args.period, 'compression': PA_PERIOD / args.period, 'limit': PA_LIMIT}
     try:

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `make demo`: start the bundled simulator with tests/simulator/accounts.example.yml (a paid
-# account alice), run docs/examples/demo.yml twice with ansible-playbook (the second run must
-# report changed=0), print the web app as the simulator holds it, and stop the simulator.
+# account alice, empty), run docs/examples/demo.yml twice with ansible-playbook (the second run must
+# report changed=0), print the web app, the virtualenv and the package installed into it as the
+# simulator holds them, import the package with the virtualenv's Python on the account, and stop the
+# simulator. No step is done by hand.
 set -euo pipefail
 # shellcheck source=tests/utils/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -138,5 +140,24 @@ for app in state.get("webapps", []):
     })
 print(json.dumps(scrub(shown), indent=2, sort_keys=True))
 '
+printf '\n==================== demo: the virtualenv the role created, and the installed package ====================\n'
+admin GET "/accounts/${DEMO_USER}/files?path=/home/${DEMO_USER}/.virtualenvs/mysite" | python -c '
+import json, sys
+entries = json.load(sys.stdin)["entries"]
+shown = [name for name in sorted(entries)
+         if name in ("pyvenv.cfg", "bin/python3.13", "bin/pip") or name.startswith(".ansible-requirements-")
+         or "pa_demo_greeting" in name]
+for name in shown:
+    entry = entries[name]
+    print("  %-70s %s" % (name, "%d bytes" % entry["size"] if "size" in entry else entry["type"]))
+if "bin/python3.13" not in entries or not any("site-packages/pa_demo_greeting/" in name for name in entries):
+    sys.exit("the virtualenv or the installed package is missing")
+'
+printf '\n==================== demo: the virtualenv'"'"'s Python imports the package, on the account ====================\n'
+IMPORT_ARGS="$(python -c 'import json, sys; print(json.dumps({"cmd": sys.argv[1]}))' \
+    "/home/${DEMO_USER}/.virtualenvs/mysite/bin/python -c 'import pa_demo_greeting as g; print(g.GREETING, g.__file__)'")"
+ansible localhost -m pythonanywhere.pythonanywhere.command -a "${IMPORT_ARGS}" 2>&1 | tee "${PA_RUN_DIR}/import.log"
+grep -q 'Hello from a local wheel' "${PA_RUN_DIR}/import.log" || die "the virtualenv's Python could not import the package"
+
 recap="${recap#*: }"
 printf '\ndemo: second run: %s\n' "$(printf '%s' "${recap}" | tr -s ' ')"

@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import posixpath
+import subprocess
+import sys
+import threading
+import time
 
 import pytest
 
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _lease
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _manifest as manifest
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _sync as sync
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import PythonAnywhereError
@@ -21,6 +27,7 @@ from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._pat
 
 DEST = '/home/alice/site'
 MANIFEST = DEST + '/' + manifest.DEFAULT_NAME
+LOCK = MANIFEST + '.lock'
 
 
 def sha(data):
@@ -105,7 +112,7 @@ class FakeRemote:
     def tree(self):
         """Relative path -> bytes under DEST, without the manifest."""
         return dict((p[len(DEST) + 1:], v) for p, v in self.files.items()
-                    if p.startswith(DEST + '/') and p != MANIFEST)
+                    if p.startswith(DEST + '/') and p not in (MANIFEST, LOCK))
 
     def manifest(self):
         return manifest.parse(self.files.get(MANIFEST), DEST)
@@ -443,3 +450,224 @@ def test_a_failure_after_a_checkpoint_records_the_uploads_since(tmp_path):
         sync.apply_batch(remote, DEST, the_plan['ops'], local, the_plan['known'], path_filter, checkpoint_every=5)
     assert len(remote.manifest().files) == 5 and remote.manifest().state == manifest.INCOMPLETE
     assert_manifest_truthful(remote)
+
+
+# --- concurrent runs, a dead controller, late writes, names that cannot be synced ----------------------
+@pytest.fixture
+def quick_lease(monkeypatch):
+    """Lease timings for tests: settle 0.05 s, poll 0.02 s, ttl 30 s."""
+    monkeypatch.setattr(sync, 'timings', lambda client: (30.0, 0.05, 0.02))
+
+
+def whole_sync(remote, root, delete=False, lock_timeout=5, should_stop=None):
+    path_filter = PathFilter(always_exclude=[manifest.DEFAULT_NAME, manifest.DEFAULT_NAME + '.lock'])
+    local = sync.scan_local(str(root), path_filter)
+    return sync.sync_tree(remote, DEST, local, sync.hash_local(local), path_filter, delete=delete,
+                          lock_timeout=lock_timeout, should_stop=should_stop)
+
+
+def test_a_sync_whose_plan_went_stale_under_another_run_plans_again(tmp_path, monkeypatch, quick_lease):
+    """Run A plans; run B syncs other content into the same dest; then A takes the lease. A stale plan would
+    record B's b.txt with the hash A saw (a false entry in a complete manifest); A must plan again."""
+    remote = FakeRemote()
+    base = make_local(tmp_path / 'base', {'app.py': b'v1', 'b.txt': b'b1'})
+    whole_sync(remote, base)
+    root_a = make_local(tmp_path / 'a', {'app.py': b'v2', 'b.txt': b'b1'})
+    root_b = make_local(tmp_path / 'b', {'app.py': b'v1', 'b.txt': b'b from B'})
+    real_hold = sync.hold_destination
+    calls = []
+
+    def hold_after_b(*args, **kwargs):
+        if not calls:
+            calls.append('B ran')
+            whole_sync(remote, root_b)  # B runs to completion between A's plan and A's lease
+        return real_hold(*args, **kwargs)
+
+    monkeypatch.setattr(sync, 'hold_destination', hold_after_b)
+    whole_sync(remote, root_a)
+    assert remote.tree() == {'app.py': b'v2', 'b.txt': b'b1'}
+    assert remote.manifest().state == manifest.TRUSTED
+    assert_manifest_truthful(remote)
+    assert LOCK not in remote.files
+
+
+def test_two_syncs_at_once_take_turns_and_leave_a_truthful_manifest(tmp_path, quick_lease):
+    remote = FakeRemote()
+    trees = [make_local(tmp_path / name, dict(('f%02d.txt' % i, (name * 3 + str(i)).encode()) for i in range(15)))
+             for name in ('a', 'b')]
+    errors = []
+
+    def go(root):
+        try:
+            whole_sync(remote, root, delete=True, lock_timeout=10)
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            errors.append(exc)
+
+    threads = [threading.Thread(target=go, args=(root,)) for root in trees]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors
+    assert remote.manifest().state == manifest.TRUSTED
+    assert_manifest_truthful(remote)
+    assert remote.tree() in ({rel: (root / rel).read_bytes() for rel in remote.tree()} for root in trees)
+    assert LOCK not in remote.files
+
+
+def test_a_sync_waits_for_a_live_lease_then_fails_naming_its_holder(tmp_path, quick_lease):
+    remote = FakeRemote()
+    held = _lease.Lease(remote, DEST, manifest.DEFAULT_NAME, 'other-run', ttl=30, settle=0.05, poll=0.02)
+    held.acquire(1)
+    root = make_local(tmp_path, FILES)
+    with pytest.raises(_lease.LeaseError, match='another sync holds .*other-run'):
+        whole_sync(remote, root, lock_timeout=0.2)
+    assert [c for c in remote.writes if c[1] != LOCK] == []
+
+
+def test_an_expired_lease_is_taken_over(tmp_path, quick_lease):
+    remote = FakeRemote({LOCK: json.dumps({'owner': 'dead', 'nonce': 'n', 'expires': time.time() - 1}).encode()})
+    whole_sync(remote, make_local(tmp_path, FILES))
+    assert remote.tree() == FILES and LOCK not in remote.files
+
+
+def test_a_lease_unchanged_for_its_ttl_is_stale_whatever_the_clocks_say():
+    remote = FakeRemote({LOCK: b'not json'})
+    now = [0.0]
+    waiting = _lease.Lease(remote, DEST, manifest.DEFAULT_NAME, 'me', ttl=10, settle=0.0, poll=4,
+                           clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
+    waiting.acquire(60)
+    assert waiting.held and 9 <= now[0] <= 13
+
+
+def test_two_contenders_that_both_saw_a_free_lease_do_not_both_win():
+    remote = FakeRemote()
+    barrier = threading.Barrier(2)
+    real_fetch = remote.fetch
+    first_read = set()
+
+    def fetch(path):
+        answer = real_fetch(path)
+        name = threading.current_thread().name
+        if path == LOCK and name not in first_read:
+            first_read.add(name)
+            barrier.wait(5)  # both have read "free" before either writes
+        return answer
+
+    remote.fetch = fetch
+    leases = [_lease.Lease(remote, DEST, manifest.DEFAULT_NAME, owner, ttl=30, settle=0.2, poll=0.05)
+              for owner in ('a', 'b')]
+    outcomes = {}
+
+    def take(lease):
+        try:
+            lease.acquire(0.3)
+            outcomes[lease.owner] = 'held'
+        except _lease.LeaseError:
+            outcomes[lease.owner] = 'refused'
+
+    threads = [threading.Thread(target=take, args=(lease,), name=lease.owner) for lease in leases]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert sorted(outcomes.values()) == ['held', 'refused']
+
+
+def test_a_run_that_lost_its_lease_writes_no_manifest(tmp_path, quick_lease):
+    remote = FakeRemote()
+    root = make_local(tmp_path, FILES)
+    path_filter = PathFilter(always_exclude=[manifest.DEFAULT_NAME])
+    local = sync.scan_local(str(root), path_filter)
+    the_plan = sync.plan(remote, DEST, sync.hash_local(local), path_filter)
+    lease = sync.hold_destination(remote, DEST, manifest.DEFAULT_NAME, 'mine', 1, the_plan['fingerprint'])
+    remote.files[LOCK] = json.dumps({'owner': 'thief', 'nonce': 'x', 'expires': time.time() + 60}).encode()
+    lease.renewed_at = -1e9  # due for renewal: it reads the lease back first
+    with pytest.raises(_lease.LeaseError, match='lost its lease'):
+        sync.apply_batch(remote, DEST, the_plan['ops'], local, the_plan['known'], path_filter, lease=lease)
+    assert MANIFEST not in remote.files and remote.tree() == {}
+
+
+def test_a_run_told_to_stop_records_what_it_did_and_the_next_run_finishes(tmp_path, quick_lease):
+    remote = FakeRemote()
+    files = dict(('f%02d.txt' % i, b'v1 %d' % i) for i in range(10))
+    root = make_local(tmp_path, files)
+    uploads = []
+    real_upload = remote.upload
+
+    def counting(path, source=None, content=None):
+        if source is not None:
+            uploads.append(path)
+        return real_upload(path, source=source, content=content)
+
+    remote.upload = counting
+    with pytest.raises(sync.SyncStopped, match='controller'):
+        whole_sync(remote, root, should_stop=lambda: 'its controller is gone' if len(uploads) >= 3 else None)
+    assert len(uploads) == 3 and remote.manifest().state == manifest.INCOMPLETE
+    assert_manifest_truthful(remote)
+    assert LOCK not in remote.files  # released: a redeploy need not wait for it to expire
+    whole_sync(remote, root)
+    assert remote.tree() == files and remote.manifest().state == manifest.TRUSTED
+
+
+def test_controller_watch_notices_a_dead_process():
+    from ansible_collections.pythonanywhere.pythonanywhere.plugins.modules import directory_sync
+    child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)'])
+    try:
+        gone = directory_sync.controller_watch(child.pid)
+        assert gone() is None
+        child.kill()
+        time.sleep(0.2)  # not reaped yet: a zombie counts as gone
+        assert 'is gone' in gone()
+    finally:
+        child.kill()
+        child.wait()
+    assert 'is gone' in gone()
+    assert directory_sync.controller_watch(None) is None
+
+
+def test_a_retried_upload_whose_first_attempt_lands_late_is_read_back_and_fixed(tmp_path, quick_lease):
+    remote = FakeRemote()
+    remote.retried_uploads = []
+    root = make_local(tmp_path, {'app.py': b'new', 'b.txt': b'b'})
+    real_upload = remote.upload
+    late = [DEST + '/app.py']
+
+    def upload(path, source=None, content=None):
+        sent = real_upload(path, source=source, content=content)
+        if path in late:  # the first attempt (old bytes) was cut off, retried, then landed after the retry
+            late.remove(path)
+            remote.retried_uploads.append(path)
+            remote.files[path] = b'old'
+        return sent
+
+    remote.upload = upload
+    whole_sync(remote, root)
+    assert remote.tree() == {'app.py': b'new', 'b.txt': b'b'}
+    assert_manifest_truthful(remote)
+    assert ('GET', DEST + '/app.py') in remote.calls and ('GET', DEST + '/b.txt') not in remote.calls
+
+
+def test_names_that_cannot_be_synced_are_skipped_not_fatal(tmp_path):
+    root = make_local(tmp_path, {'a.txt': b'a', 'new\nline.txt': b'n', 'back\\slash.txt': b'b', 'z/zz.txt': b'z'})
+    skipped = []
+    found = sync.scan_local(str(root), PathFilter(), skipped=skipped)
+    assert sorted(found) == ['a.txt', 'z/zz.txt']
+    assert sorted(rel for rel, _why in skipped) == ['back\\slash.txt', 'new\nline.txt']
+    assert 'backslash' in sync.skipped_warning(skipped) and 'newline' in sync.skipped_warning(skipped)
+
+
+def test_symlinks_outside_src_are_followed_only_on_request(tmp_path):
+    outside = tmp_path / 'outside'
+    outside.mkdir()
+    (outside / 'secret.txt').write_bytes(b'private key')
+    root = make_local(tmp_path, {'app.py': b'a', 'lib/mod.py': b'm'})
+    os.symlink(str(outside / 'secret.txt'), str(root / 'key.txt'))
+    os.symlink(str(outside), str(root / 'outdir'))
+    os.symlink(str(root / 'lib'), str(root / 'lib2'))  # inside src: followed
+    skipped = []
+    found = sync.scan_local(str(root), PathFilter(), skipped=skipped)
+    assert sorted(found) == ['app.py', 'lib/mod.py']  # lib2 is lib again: walked once
+    assert sorted(rel for rel, _why in skipped) == ['key.txt', 'outdir']
+    found = sync.scan_local(str(root), PathFilter(), follow_external_symlinks=True)
+    assert 'key.txt' in found and 'outdir/secret.txt' in found
