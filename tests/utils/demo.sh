@@ -72,6 +72,8 @@ fi
 [ -n "${API_TOKEN}" ] || die "no API token for ${DEMO_USER} (neither in ${ACCOUNTS} nor in the simulator's state)"
 
 export PYTHONANYWHERE_USERNAME="${DEMO_USER}" API_TOKEN PYTHONANYWHERE_SITE="${PA_SIMULATOR_URL}"
+# The roles' health check reaches the deployed site through the simulator's web front (webapp_check reads it).
+export PYTHONANYWHERE_SITE_CONNECT_URL="${PA_SIMULATOR_WEB_URL}"
 if [ -n "${PA_SIMULATOR_CERT}" ]; then
     export PYTHONANYWHERE_CA_PATH="${PA_SIMULATOR_CERT}"
 fi
