@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 
 import pytest
 import yaml
@@ -98,7 +99,9 @@ def test_every_resource_module_is_checked():
     for filename in os.listdir(modules):
         with open(os.path.join(modules, filename), encoding='utf-8') as stream:
             text = stream.read()
-        if '.ensure(' in text or '.ensure_and_act(' in text or 'run_resource_module(' in text:
+        # A resource's own calls (on a new object, with the state, or through the helpers), not any object's
+        # ensure(): directory_sync's lease has one.
+        if re.search(r'\)\.ensure\(|\.ensure\(module\.params|\.ensure_and_act\(|run_resource_module\(', text):
             ensured.add(filename[:-3])
     assert ensured == set(RESOURCES)
 
