@@ -25,6 +25,9 @@ import yaml
 PREFIX = 'pythonanywhere.pythonanywhere.'
 #: Keywords the check twin does not take from the real task.
 NOT_COPIED = ('register', 'notify', 'ignore_errors', 'check_mode', 'diff', 'name', 'changed_when', 'failed_when')
+#: Conditions the twin keeps unless they read the task's own registered result (which the twin does not register):
+#: ``changed_when: false`` says what the user will see in both runs.
+CONDITIONS = ('changed_when', 'failed_when')
 
 
 def is_collection_task(task):
@@ -34,6 +37,9 @@ def is_collection_task(task):
 def check_twin(task):
     twin = {'name': '%s (check)' % task.get('name', 'unnamed')}
     twin.update((key, value) for key, value in task.items() if key not in NOT_COPIED)
+    registered = task.get('register')
+    twin.update((key, task[key]) for key in CONDITIONS
+                if key in task and not (registered and registered in json.dumps(task[key])))
     twin.update(check_mode=True, diff=True, ignore_errors=True)
     return twin
 
