@@ -338,8 +338,9 @@ def main():
         if controller and controller.get('phase') == 'apply':
             progress = None
             if controller.get('progress_file'):
-                def progress(done, uploaded, removed):
+                def report_progress(done, uploaded, removed):
                     write_progress(controller['progress_file'], done=done, uploaded=uploaded, removed=removed)
+                progress = report_progress
             done = sync.apply_batch(remote, dest, controller['ops'], controller['sources'], controller['known'],
                                     path_filter, manifest_name=name, invalidate=controller['invalidate'],
                                     final=controller['final'], run_id=controller['run_id'],
