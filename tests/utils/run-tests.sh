@@ -333,7 +333,7 @@ stage_changelog() {
 }
 
 stage_docs() {
-    ANSIBLE_COLLECTIONS_PATH="${PA_COLLECTIONS_ROOT}" antsibull-docs lint-collection-docs --plugin-docs --skip-rstcheck .
+    ANSIBLE_COLLECTIONS_PATH="${PA_COLLECTIONS_ROOT}" antsibull-docs lint-collection-docs --plugin-docs .
 }
 
 stage_docs_site() {
