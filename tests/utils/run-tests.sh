@@ -347,15 +347,26 @@ stage_docs_site() {
     antsibull-docs sphinx-init --use-current --fail-on-error --dest-dir "${site}" pythonanywhere.pythonanywhere
     cat >>"${site}/conf.py" <<'PY'
 
-# Offline build (tests/utils/run-tests.sh, toolchain P12): no intersphinx inventory can be fetched,
-# so references into other collections' docs (ansible.builtin) cannot be resolved here.
+# Offline build (tests/utils/run-tests.sh, toolchain P12): no intersphinx inventory can be fetched.
 intersphinx_mapping = {}
-suppress_warnings = ['ref.ref']
 PY
     rm -rf "${site}/temp-rst" "${site}/build"
     mkdir -p "${site}/temp-rst"
     antsibull-docs collection --use-current --fail-on-error --dest-dir "${site}/temp-rst" pythonanywhere.pythonanywhere
     cp "${site}/rst/"* "${site}/temp-rst/" 2>/dev/null || true
+    # The one label of Ansible's own docs that every module page links to (through intersphinx
+    # online): a local page pointing there, so that any other unresolved reference fails the build.
+    cat >"${site}/temp-rst/common_return_values.rst" <<'RST'
+:orphan:
+
+.. _common_return_values:
+
+Common return values
+====================
+
+The values every module returns (``changed``, ``failed``, ``msg``, ``diff``, ...) are documented in
+`Ansible's documentation <https://docs.ansible.com/ansible/latest/reference_appendices/common_return_values.html>`_.
+RST
     sphinx-build -M html "${site}/temp-rst" "${site}/build" -c "${site}" -W --keep-going -q -w "${site}/warnings.txt"
     echo "docs site: $(rel "${site}/build/html/index.html")"
     progress "  docs site: $(rel "${site}/build/html/index.html")"
@@ -377,7 +388,20 @@ stage_molecule() {
     # PA_RATE_LIMIT_PERIOD, and the collection through ANSIBLE_COLLECTIONS_PATH.
     echo "scenarios: $(list_molecule_scenarios | tr '\n' ' ')"
     cd extensions
-    ANSIBLE_COLLECTIONS_PATH="${PA_COLLECTIONS_ROOT}" molecule test --all
+    ANSIBLE_COLLECTIONS_PATH="${PA_COLLECTIONS_ROOT}" molecule test --all 2>&1 | drop_molecule_default_glob
+}
+
+drop_molecule_default_glob() {
+    # molecule looks for a "default" scenario (for its shared state) and, when there is none, logs
+    # "CRITICAL 'molecule/default/molecule.yml' glob failed" although it goes on normally (the next
+    # line says "default scenario not found, disabling shared state"). Drop that pair's first line
+    # only: any other glob failure stays.
+    awk '
+        held != "" { if ($0 !~ /default scenario not found, disabling shared state/) print held; held = "" }
+        /^CRITICAL .molecule\/default\/molecule\.yml. glob failed/ { held = $0; next }
+        { print; fflush() }
+        END { if (held != "") print held }
+    '
 }
 
 stage_build() {
