@@ -354,19 +354,9 @@ PY
     mkdir -p "${site}/temp-rst"
     antsibull-docs collection --use-current --fail-on-error --dest-dir "${site}/temp-rst" pythonanywhere.pythonanywhere
     cp "${site}/rst/"* "${site}/temp-rst/" 2>/dev/null || true
-    # The one label of Ansible's own docs that every module page links to (through intersphinx
-    # online): a local page pointing there, so that any other unresolved reference fails the build.
-    cat >"${site}/temp-rst/common_return_values.rst" <<'RST'
-:orphan:
-
-.. _common_return_values:
-
-Common return values
-====================
-
-The values every module returns (``changed``, ``failed``, ``msg``, ``diff``, ...) are documented in
-`Ansible's documentation <https://docs.ansible.com/ansible/latest/reference_appendices/common_return_values.html>`_.
-RST
+    # Labels of Ansible's own documentation (resolved through intersphinx online): a local page for
+    # each, pointing to docs.ansible.com, so that any other unresolved reference fails the build.
+    python "${PA_COLLECTION_DIR}/tests/utils/docs_offline_refs.py" "${site}/temp-rst"
     sphinx-build -M html "${site}/temp-rst" "${site}/build" -c "${site}" -W --keep-going -q -w "${site}/warnings.txt"
     echo "docs site: $(rel "${site}/build/html/index.html")"
     progress "  docs site: $(rel "${site}/build/html/index.html")"
