@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any, Callable, Optional
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
@@ -17,16 +18,18 @@ from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._cli
     PythonAnywhereClient,
     PythonAnywhereError,
     default_domain,
+    normalize_domain,
 )
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._resource import ResourceError
 
 
-def connection_argument_spec():
+def connection_argument_spec() -> dict:
     """The connection options every module takes (documented in the ``connection`` doc fragment)."""
     return dict(
         username=dict(type='str', fallback=(env_fallback, ['PYTHONANYWHERE_USERNAME'])),
         api_token=dict(type='str', no_log=True, fallback=(env_fallback, ['API_TOKEN', 'PYTHONANYWHERE_API_TOKEN'])),
         api_host=dict(type='str', aliases=['api_url']),
+        allow_plain_http=dict(type='bool', default=False, fallback=(env_fallback, ['PYTHONANYWHERE_ALLOW_PLAIN_HTTP'])),
         validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['PYTHONANYWHERE_VALIDATE_CERTS'])),
         ca_path=dict(type='path', fallback=(env_fallback, ['PYTHONANYWHERE_CA_PATH'])),
         api_timeout=dict(type='float', default=30.0, fallback=(env_fallback, ['PYTHONANYWHERE_TIMEOUT'])),
@@ -37,7 +40,7 @@ def connection_argument_spec():
     )
 
 
-def resolve_api_host(value):
+def resolve_api_host(value: Optional[str]) -> str:
     """``api_host``, else ``PYTHONANYWHERE_SITE``, else ``www.`` + ``PYTHONANYWHERE_DOMAIN`` (as PA's own tools do)."""
     if value:
         return value
@@ -48,21 +51,39 @@ def resolve_api_host(value):
     return DEFAULT_HOST
 
 
-class PythonAnywhereModule(AnsibleModule):
-    """An AnsibleModule with the connection options merged in and an API client at hand."""
+#: Options that name a domain: every module that takes one normalises it here, once, before anything else.
+DOMAIN_OPTIONS = ('domain_name',)
 
-    def __init__(self, argument_spec, **kwargs):
+
+class PythonAnywhereModule(AnsibleModule):
+    """An AnsibleModule with the connection options merged in and an API client at hand.
+
+    A domain option (:data:`DOMAIN_OPTIONS`) is normalised as PythonAnywhere spells domains (no surrounding
+    spaces, lower case, no trailing dot), or refused, before the module sees it: ``alice.pythonanywhere.com.``
+    and `` Alice.PythonAnywhere.com`` find the same web app as ``alice.pythonanywhere.com``.
+    """
+
+    def __init__(self, argument_spec: dict, **kwargs: Any) -> None:
         spec = connection_argument_spec()
         spec.update(argument_spec)
         kwargs.setdefault('supports_check_mode', True)
         super().__init__(argument_spec=spec, **kwargs)
         self._client = None
+        token = self.params.get('api_token')
+        if isinstance(token, str) and len(token.strip()) >= 4:
+            self.no_log_values.add(token.strip())  # the stripped token is the one sent: mask it in any output too
+        for name in DOMAIN_OPTIONS:
+            if name in spec:
+                try:
+                    self.params[name] = normalize_domain(self.params.get(name))
+                except ValueError as exc:
+                    self.fail_json(msg='%s %s' % (name, exc))
 
-    def check_connection_params(self):
+    def check_connection_params(self) -> None:
         problems = []
         if not self.params['username']:
             problems.append('username is required (set it, or the environment variable PYTHONANYWHERE_USERNAME)')
-        if not self.params['api_token']:
+        if not (self.params['api_token'] or '').strip():
             problems.append('api_token is required (set it, or the environment variable API_TOKEN)')
         for name in ('api_timeout', 'rate_limit_period'):
             if self.params[name] is not None and self.params[name] <= 0:
@@ -74,11 +95,11 @@ class PythonAnywhereModule(AnsibleModule):
             self.fail_json(msg='; '.join(problems))
 
     @property
-    def api_host(self):
+    def api_host(self) -> str:
         return resolve_api_host(self.params['api_host'])
 
     @property
-    def client(self):
+    def client(self) -> PythonAnywhereClient:
         if self._client is None:
             if REQUESTS_IMPORT_ERROR:
                 self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
@@ -90,7 +111,7 @@ class PythonAnywhereModule(AnsibleModule):
                     validate_certs=params['validate_certs'], ca_path=params['ca_path'], timeout=params['api_timeout'],
                     retries=params['api_retries'], retry_budget=params['api_retry_budget'],
                     rate_limit=params['rate_limit'], rate_limit_period=params['rate_limit_period'],
-                    log=self.debug)
+                    allow_plain_http=params['allow_plain_http'], log=self.debug, warn=self.warn)
             except (PythonAnywhereError, ValueError) as exc:
                 self.fail_json(msg=str(exc))
             for name, spec in self.argument_spec.items():
@@ -98,15 +119,15 @@ class PythonAnywhereModule(AnsibleModule):
                     self._client.add_secret(params[name])
         return self._client
 
-    def default_domain(self):
+    def default_domain(self) -> str:
         self.check_connection_params()
         return default_domain(self.params['username'], self.api_host)
 
-    def fail_api(self, error, **result):
+    def fail_api(self, error: Exception, **result: Any) -> None:
         """Fail with an API error; the message names method, path, status and the API's own words."""
         self.fail_json(msg=str(error), status=getattr(error, 'status', None), **result)
 
-    def run(self, function):
+    def run(self, function: Callable[[], Any]) -> None:
         """Call ``function()``; an API or input error becomes a clean failure instead of a traceback."""
         try:
             function()

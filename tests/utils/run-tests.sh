@@ -59,10 +59,10 @@ list_modules() {
 list_integration_targets() {
     # Targets ansible-test would run: not setup_/prepare_ helpers, not disabled/unsupported.
     # PA_INTEGRATION_TARGETS="a b" narrows the run to those targets (when iterating on one).
-    local dir name
+    local dir name wanted=()
     if [ -n "${PA_INTEGRATION_TARGETS:-}" ]; then
-        # shellcheck disable=SC2086  # a space-separated list
-        printf '%s\n' ${PA_INTEGRATION_TARGETS}
+        read -ra wanted <<<"${PA_INTEGRATION_TARGETS}"
+        printf '%s\n' "${wanted[@]}"
         return 0
     fi
     for dir in "${PA_COLLECTION_DIR}"/tests/integration/targets/*/; do

@@ -2,6 +2,7 @@
 # Start or stop the bundled PythonAnywhere API simulator (tests/simulator/pa_simulator).
 #   simulator.sh start STATE_DIR [extra simulator args...]  -> prints shell lines to eval:
 #       PA_SIMULATOR_URL=... PA_SIMULATOR_ADMIN_URL=... PA_SIMULATOR_PID=... PA_SIMULATOR_CERT=...
+#       PA_SIMULATOR_WEB_URL=... (the web front serving the deployed sites; empty with --no-serve)
 #   simulator.sh stop STATE_DIR
 # The simulator's own log goes to STATE_DIR/simulator.log.
 set -euo pipefail
@@ -16,7 +17,7 @@ json_field() {
 }
 
 start() {
-    local state_dir="$1" pid url cert i
+    local state_dir="$1" pid url cert web_url i
     shift
     [ -d "${SIM_SRC}/pa_simulator" ] || die "no simulator package at ${SIM_SRC}/pa_simulator"
     mkdir -p "${state_dir}"
@@ -45,11 +46,13 @@ start() {
         die "the simulator did not write ${state_dir}/server.json within 30 s (after ${i} polls)"
     fi
     cert="$(json_field "${state_dir}/server.json" cert)"
+    web_url="$(json_field "${state_dir}/server.json" web_url)"
     printf '%s\n' "${pid}" >"${state_dir}/simulator.pid"
     printf 'PA_SIMULATOR_URL=%q\n' "${url%/}"
     printf 'PA_SIMULATOR_ADMIN_URL=%q\n' "${url%/}/__admin__"
     printf 'PA_SIMULATOR_PID=%q\n' "${pid}"
     printf 'PA_SIMULATOR_CERT=%q\n' "${cert}"
+    printf 'PA_SIMULATOR_WEB_URL=%q\n' "${web_url}"
 }
 
 stop() {

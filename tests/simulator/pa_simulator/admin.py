@@ -117,8 +117,8 @@ def account_state(username):
             "websites": [website_public(ctx, d) for d in domains if d["webapp"] is not None],
             "domains": [domain_public(ctx, d) for d in domains],
             "schedule": [task_public(ctx, t) for t in store.list("schedule", username)],
-            "always_on": [{**always_on_public(ctx, t), "state": t.get("state"), "restarts": t.get("restarts", 0)}
-                          for t in store.list("always_on", username)],
+            "always_on": [{**always_on_public(ctx, t), "state": t.get("state"), "restarts": t.get("restarts", 0),
+                           "process": _always_on_process(t)} for t in store.list("always_on", username)],
             "consoles": [{**console_public(ctx, c), "started": c["started"], "output": c.get("output", "")}
                          for c in store.list("console", username)],
             "shares": [{"path": s["path"], "url": s["url"]} for s in store.list("share", username)],
@@ -128,6 +128,12 @@ def account_state(username):
             "cpu_usage_seconds": data.get("cpu_usage_seconds", 0.0),
             "mysql_databases": data.get("mysql_databases", []),
         })
+
+
+def _always_on_process(task: dict) -> str | None:
+    """With execution, what the task's process is doing; None without execution."""
+    executor = sim().executor
+    return executor.always_on_state(task["id"]) if executor is not None else None
 
 
 @blueprint.route("/accounts/<username>/files", methods=["GET"])
@@ -156,7 +162,7 @@ def start(username, console_id):
         ctx, console = _console(username, console_id)
         if console is None:
             return _error(404, "no such console")
-        console = start_console(sim().store, console)
+        console = start_console(sim(), console)
         return jsonify({**console_public(ctx, console), "started": True})
 
 
@@ -192,6 +198,24 @@ def run_task(username, task_id):
             output += "\n"
         fs.write_text(path, (fs.read_text(path) or "") + output + line)
         return jsonify({"logfile": path})
+
+
+@blueprint.route("/accounts/<username>/schedule/<int:task_id>/execute", methods=["POST"])
+def execute_task(username, task_id):
+    """Run a scheduled task now, for real, as if its time had come: 202; 409 without execution."""
+    if sim().store.get("schedule", task_id, username) is None:
+        return _error(404, "no such task")
+    if sim().executor is None:
+        return _error(409, "commands are not executed (--no-exec, or no sandbox)")
+    sim().executor.notify("schedule", task_id, "execute")
+    return jsonify({"logfile": f"/var/log/schedule-log-{task_id}.log"}), 202
+
+
+@blueprint.route("/processes", methods=["GET"])
+def list_processes():
+    """The processes the simulator runs now (tasks, always-on tasks, consoles)."""
+    executor = sim().executor
+    return jsonify({"execution": executor is not None, "processes": executor.processes() if executor else []})
 
 
 @blueprint.route("/accounts/<username>/domains/<domain>/cname", methods=["POST"])
@@ -230,7 +254,8 @@ def reset():
 
 def _config_view():
     simulator = sim()
-    return {"rate_limit": simulator.limiter.settings(), "latency_ms": simulator.latency_ms}
+    return {"rate_limit": simulator.limiter.settings(), "latency_ms": simulator.latency_ms,
+            "execution": simulator.executor is not None, **simulator.exec_settings}
 
 
 @blueprint.route("/config", methods=["GET"])
@@ -258,7 +283,16 @@ def put_config():
             return _error(400, f"invalid rate_limit.{key}: {value!r}")
     if "latency_ms" in body and not _positive(body["latency_ms"], False, allow_zero=True):
         return _error(400, "latency_ms must be a number >= 0")
+    if "fast_schedule" in body and not isinstance(body["fast_schedule"], bool):
+        return _error(400, "fast_schedule must be true or false")
+    if "always_on_restart_delay" in body and not _positive(body["always_on_restart_delay"], False, allow_zero=True):
+        return _error(400, "always_on_restart_delay must be a number >= 0")
+    if "task_time_limit" in body and body["task_time_limit"] is not None and not _positive(body["task_time_limit"], False):
+        return _error(400, "task_time_limit must be a number > 0 or null (the plan's limit)")
     simulator = sim()
+    for key in ("fast_schedule", "always_on_restart_delay", "task_time_limit"):
+        if key in body:
+            simulator.exec_settings[key] = body[key]
     simulator.limiter.configure(rate)
     if "latency_ms" in body:
         simulator.latency_ms = body["latency_ms"]

@@ -87,6 +87,8 @@ def delete_console(ctx, console_id):
     """DELETE consoles/{id}/: kill it, 204."""
     console = ctx.owned("console", console_id)
     ctx.sim.store.delete("console", console["id"])
+    if ctx.sim.executor is not None:
+        ctx.sim.executor.notify("console", console["id"], "kill")
     return None, 204
 
 
@@ -101,12 +103,16 @@ def latest_output(ctx, console_id):
 def send_input(ctx, console_id):
     """POST consoles/{id}/send_input/ ``input``: 200 ``{"status": "OK"}``; 412 until started.
 
-    The simulator runs nothing: it echoes the input, with a prompt after each newline.
+    When commands are executed, the input is typed into the console's terminal.  Otherwise (``--no-exec``)
+    it is echoed, with a prompt after each newline.
     """
     console = ctx.owned("console", console_id)
     if not console["started"]:
         return {"error": NOT_STARTED}, 412
     text = validate({"input": RawCharField()}, parse_body())["input"]
+    if ctx.sim.executor is not None:
+        ctx.sim.executor.console_input(console["id"], text)
+        return {"status": "OK"}
     lines = text.split("\n")
     for line in lines[:-1]:
         append_output(console, line + "\r\n" + prompt(console))
@@ -115,12 +121,15 @@ def send_input(ctx, console_id):
     return {"status": "OK"}
 
 
-def start_console(store, console: dict) -> dict:
-    """Mark a console started, as if opened in a browser (admin API)."""
+def start_console(simulator, console: dict) -> dict:
+    """Mark a console started, as if opened in a browser (admin API); with execution its process starts."""
     if not console["started"]:
         console["started"] = True
-        append_output(console, prompt(console))
-        store.update("console", console)
+        if simulator.executor is None:
+            append_output(console, prompt(console))
+        simulator.store.update("console", console)
+        if simulator.executor is not None:
+            simulator.executor.notify("console", console["id"], "start")
     return console
 
 

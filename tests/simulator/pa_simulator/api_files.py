@@ -64,6 +64,8 @@ def post_path(ctx, vpath=""):
     if ctx.fs.kind(vpath) == "directory":
         raise errors.detail(400, f"{vpath} is a directory")
     real = ctx.fs.real(vpath)
+    if real is None:  # a symlink leading outside the account
+        raise errors.permission_denied()
     real.parent.mkdir(parents=True, exist_ok=True)
     existed = real.exists()
     upload.stream.flush()
@@ -77,6 +79,9 @@ def delete_path(ctx, vpath=""):
     vpath = normalise(vpath or "/")
     if not ctx.fs.writable(vpath):
         return {"message": "You do not have permission to delete this", "code": "forbidden"}, 403
+    if ctx.fs.is_link(vpath):  # the link itself goes, never what it points to
+        ctx.fs.real(vpath, follow_last=False).unlink()
+        return None, 204
     kind = ctx.fs.kind(vpath)
     if kind is None:
         return {"message": "File does not exist", "code": "not_found"}, 404

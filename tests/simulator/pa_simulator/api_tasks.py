@@ -23,6 +23,16 @@ ALWAYS_ON_FIELDS = {
 }
 
 
+# What makes a scheduled task "changed" for fast_schedule (and moves its schedule baseline).
+RUN_FIELDS = ("command", "interval", "hour", "minute", "enabled")
+
+
+def notify(ctx, kind: str, obj_id: int, event: str) -> None:
+    """Tell the executor (when commands are executed) about a change; see Executor.notify."""
+    if ctx.sim.executor is not None:
+        ctx.sim.executor.notify(kind, obj_id, event)
+
+
 # scheduled tasks -----------------------------------------------------------
 
 
@@ -85,7 +95,9 @@ def create_task(ctx):
     expiry = None
     if ctx.data["plan"] != "paid":
         expiry = (utcnow().date() + datetime.timedelta(days=30)).isoformat()
-    task = ctx.sim.store.insert("schedule", ctx.username, {**data, "expiry": expiry})
+    changed_at = utcnow().isoformat()
+    task = ctx.sim.store.insert("schedule", ctx.username, {**data, "expiry": expiry, "changed_at": changed_at})
+    notify(ctx, "schedule", task["id"], "changed")
     return task_public(ctx, task), 201
 
 
@@ -94,31 +106,26 @@ def get_task(ctx, task_id):
     return task_public(ctx, ctx.owned("schedule", task_id))
 
 
-def _update_task(ctx, task_id, partial: bool):
+def update_task(ctx, task_id):
+    """PUT or PATCH schedule/{id}/: any subset of the fields (reference 2.6, A); the merged task is checked again."""
     task = ctx.owned("schedule", task_id)
-    data = validate(SCHEDULE_FIELDS, parse_body(), partial=partial)
-    if not partial:
-        data.setdefault("hour", None)
+    data = validate(SCHEDULE_FIELDS, parse_body(), partial=True)
     merged = {**task, **data}
     check_task(ctx, merged)
+    changed = any(merged.get(key) != task.get(key) for key in RUN_FIELDS)
+    if changed:
+        merged["changed_at"] = utcnow().isoformat()
     ctx.sim.store.update("schedule", merged)
+    if changed:
+        notify(ctx, "schedule", merged["id"], "changed")
     return task_public(ctx, merged)
-
-
-def put_task(ctx, task_id):
-    """PUT schedule/{id}/: a full update (every required field)."""
-    return _update_task(ctx, task_id, partial=False)
-
-
-def patch_task(ctx, task_id):
-    """PATCH schedule/{id}/: any subset; the merged task is checked again."""
-    return _update_task(ctx, task_id, partial=True)
 
 
 def delete_task(ctx, task_id):
     """DELETE schedule/{id}/: 204."""
     task = ctx.owned("schedule", task_id)
     ctx.sim.store.delete("schedule", task["id"])
+    notify(ctx, "schedule", task["id"], "deleted")
     return None, 204
 
 
@@ -151,6 +158,8 @@ def create_always_on(ctx):
         raise errors.permission_denied("You have reached your maximum number of always-on tasks")
     task = {**data, "state": "running" if data["enabled"] else "stopped", "restarts": 0}
     task = ctx.sim.store.insert("always_on", ctx.username, task)
+    if task["enabled"]:
+        notify(ctx, "always_on", task["id"], "start")
     return always_on_public(ctx, task), 201
 
 
@@ -161,9 +170,14 @@ def get_always_on(ctx, task_id):
 
 def _update_always_on(ctx, task_id, partial: bool):
     task = ctx.owned("always_on", task_id)
+    before = dict(task)
     task.update(validate(ALWAYS_ON_FIELDS, parse_body(), partial=partial))
     task["state"] = "running" if task["enabled"] else "stopped"
     ctx.sim.store.update("always_on", task)
+    if not task["enabled"] and before["enabled"]:
+        notify(ctx, "always_on", task["id"], "stop")
+    elif task["enabled"] and (not before["enabled"] or task["command"] != before["command"]):
+        notify(ctx, "always_on", task["id"], "start")  # enabled, or a new command: (re)start it
     return always_on_public(ctx, task)
 
 
@@ -181,6 +195,7 @@ def delete_always_on(ctx, task_id):
     """DELETE always_on/{id}/: stop and delete, 204."""
     task = ctx.owned("always_on", task_id)
     ctx.sim.store.delete("always_on", task["id"])
+    notify(ctx, "always_on", task["id"], "stop")
     return None, 204
 
 
@@ -191,6 +206,8 @@ def restart_always_on(ctx, task_id):
     if task["enabled"]:
         task["state"] = "running"
     ctx.sim.store.update("always_on", task)
+    if task["enabled"]:
+        notify(ctx, "always_on", task["id"], "start")
     return always_on_public(ctx, task)
 
 
@@ -198,7 +215,7 @@ def register(routes) -> None:
     """Add the schedule and always_on routes."""
     base = "/api/v0/user/<username>/"
     routes.add(base + "schedule/", "schedule_list", get=list_tasks, post=create_task)
-    routes.add(base + "schedule/<task_id>/", "schedule_detail", get=get_task, put=put_task, patch=patch_task,
+    routes.add(base + "schedule/<task_id>/", "schedule_detail", get=get_task, put=update_task, patch=update_task,
                delete=delete_task)
     routes.add(base + "always_on/", "always_on_list", get=list_always_on, post=create_always_on)
     routes.add(base + "always_on/<task_id>/", "always_on_detail", get=get_always_on, put=put_always_on,

@@ -10,6 +10,7 @@ import time
 
 from flask import Flask, Request, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import http_date
 from werkzeug.routing import BaseConverter
 
 from . import errors
@@ -21,6 +22,7 @@ from .simulator import Simulator, utcnow
 EXTENSION = "pa_simulator"
 ADMIN_PREFIX = "/__admin__"
 HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+RAW_PATH_KEY = "pa_simulator.raw_path"
 USER_IN_PATH = re.compile(r"^/api/v\d+/user/([^/]+)")
 
 # Django's default DATA_UPLOAD_MAX_MEMORY_SIZE: the most a non-file form body may hold.
@@ -214,13 +216,14 @@ def _account_in_path() -> str | None:
 
 
 def _after(response: Response) -> Response:
+    response.headers["Date"] = http_date(utcnow())  # the simulator's clock
     if _is_admin():
         return response
     entry = {
         "time": g.start_time.isoformat(timespec="milliseconds"),
         "account": _account_in_path(),
         "method": request.method,
-        "path": request.path,
+        "path": request.environ.get(RAW_PATH_KEY, request.path),
         "query": request.query_string.decode("latin-1"),
         "endpoint": request.url_rule.endpoint if request.url_rule is not None else None,
         "status": None if g.get("dropped") else response.status_code,
@@ -263,6 +266,24 @@ def _handle_unexpected(exc: Exception):
     return errors.server_error().response()
 
 
+class MergeSlashes:  # pylint: disable=too-few-public-methods
+    """Serve a path with repeated slashes as the path with single ones, without a redirect.
+
+    Reference 1.4: a client that built ``.../user/X//files/path/...`` worked on PA.  werkzeug would answer
+    308 (its ``merge_slashes``); this keeps the path as sent for the request log.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if "//" in path:
+            environ[RAW_PATH_KEY] = path
+            environ["PATH_INFO"] = re.sub("/{2,}", "/", path)
+        return self.app(environ, start_response)
+
+
 def create_app(simulator: Simulator) -> Flask:
     """Build the Flask app serving PA's API (and the admin API) for ``simulator``."""
     # pylint: disable=import-outside-toplevel
@@ -274,6 +295,8 @@ def create_app(simulator: Simulator) -> Flask:
     app.json.sort_keys = False
     app.url_map.converters["rawpath"] = RawPathConverter
     app.url_map.strict_slashes = False
+    app.url_map.merge_slashes = False
+    app.wsgi_app = MergeSlashes(app.wsgi_app)
     routes = Routes(app)
     for module in (api_webapps, api_websites, api_tasks, api_files, api_consoles, api_account):
         module.register(routes)

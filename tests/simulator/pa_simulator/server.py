@@ -16,7 +16,9 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from .app import create_app
 from .certs import ensure_server_cert
 from .config import ConfigError, load_accounts_file
+from .executor import Executor, probe_sandbox
 from .simulator import AccountExists, Simulator
+from .webfront import WebFront
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -39,6 +41,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--send-input-limit", type=int, default=120, help="limit of consoles send_input; default 120")
     parser.add_argument("--no-rate-limit", action="store_true", help="turn rate limiting off")
     parser.add_argument("--latency-ms", type=float, default=0, help="delay added to every API request; default 0")
+    parser.add_argument("--no-exec", action="store_true",
+                        help="never execute tasks or consoles (scheduled/always-on tasks and consoles are records only)")
+    parser.add_argument("--fast-schedule", action="store_true",
+                        help="also run a scheduled task about 1 s after it is created or its time/command/enabled change")
+    parser.add_argument("--web-port", type=int, default=0,
+                        help="port of the web front serving the web apps and websites by Host header; default 0 (a free one)")
+    parser.add_argument("--no-serve", action="store_true", help="no web front")
     parser.add_argument("--verbose", action="store_true", help="log each request on stderr")
     args = parser.parse_args(argv)
     if args.rate_limit < 1 or args.send_input_limit < 1 or args.rate_period <= 0 or args.latency_ms < 0:
@@ -59,7 +68,7 @@ def main(argv=None) -> int:
     rate = {"enabled": not args.no_rate_limit, "limit": args.rate_limit, "period": args.rate_period,
             "send_input_limit": args.send_input_limit}
     try:
-        simulator = Simulator(state_dir, accounts, rate, args.latency_ms)
+        simulator = Simulator(state_dir, accounts, rate, args.latency_ms, {"fast_schedule": args.fast_schedule})
     except AccountExists as exc:
         sys.stderr.write(f"pa_simulator: {args.config}: {exc}\n")
         return 2
@@ -79,12 +88,32 @@ def main(argv=None) -> int:
         simulator.close()
         return 2
     simulator.remove_partial_uploads()
+    if not args.no_exec:
+        reason = probe_sandbox(state_dir)
+        if reason is None:
+            simulator.executor = Executor(simulator)
+            simulator.executor.start()
+        else:
+            sys.stderr.write(f"pa_simulator: cannot make the command sandbox ({reason}): commands are not executed, "
+                             "as with --no-exec\n")
+            sys.stderr.flush()
     scheme = "https" if args.tls else "http"
     host = args.host if ":" not in args.host else f"[{args.host}]"
     url = f"{scheme}://{host}:{server.server_port}"
+    web = web_url = None
+    if not args.no_serve:
+        try:
+            web = make_server(args.host, args.web_port, WebFront(simulator), threaded=True, request_handler=handler)
+        except (OSError, SystemExit) as exc:
+            sys.stderr.write(f"pa_simulator: cannot listen on {args.host}:{args.web_port} for the web front ({exc})\n")
+            server.server_close()
+            simulator.close()
+            return 2
+        web_url = f"http://{host}:{web.server_port}"
+        threading.Thread(target=web.serve_forever, name="pa-web-front", daemon=True).start()
     info_path = state_dir / "server.json"
-    info_path.write_text(json.dumps({"url": url, "pid": os.getpid(), "cert": str(cert_path) if cert_path else None}),
-                         encoding="utf-8")
+    info_path.write_text(json.dumps({"url": url, "pid": os.getpid(), "cert": str(cert_path) if cert_path else None,
+                                     "web_url": web_url}), encoding="utf-8")
 
     def stop(_signum, _frame):
         threading.Thread(target=server.shutdown, daemon=True).start()
@@ -94,10 +123,15 @@ def main(argv=None) -> int:
     sys.stdout.write(f"PA simulator listening on {url}\n")
     if cert_path:
         sys.stdout.write(f"certificate: {cert_path}\n")
+    if web_url:
+        sys.stdout.write(f"web front listening on {web_url}\n")
     sys.stdout.flush()
     try:
         server.serve_forever()
     finally:
+        if web is not None:
+            web.shutdown()
+            web.server_close()
         server.server_close()
         simulator.close()
         try:

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from .config import normalise_account
+from .executor import DEFAULT_SETTINGS
 from .faults import FaultInjector
 from .filesystem import AccountFS
 from .reqlog import RequestLog
@@ -27,7 +28,7 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
     """Everything one running simulator holds."""
 
     def __init__(self, state_dir, config_accounts: list[dict] | None = None, rate_limit: dict | None = None,
-                 latency_ms: float = 0):
+                 latency_ms: float = 0, exec_settings: dict | None = None):
         self.state_dir = Path(state_dir)
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.files_root = self.state_dir / "files"
@@ -41,6 +42,10 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
         self.limiter = RateLimiter(**self._initial_rate)
         self.latency_ms = latency_ms
         self.faults = FaultInjector()
+        # Execution (executor.py): None when commands are not executed (--no-exec, or no sandbox).
+        self.executor = None
+        self._initial_exec = {**DEFAULT_SETTINGS, **(exec_settings or {})}
+        self.exec_settings = dict(self._initial_exec)
         self.config_accounts = list(config_accounts or [])
         self.seed_config_accounts()
 
@@ -50,7 +55,10 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
             leftover.unlink()
 
     def close(self) -> None:
-        """Release the database and the log."""
+        """Stop every process, release the database and the log."""
+        if self.executor is not None:
+            self.executor.shutdown()
+            self.executor = None
         self.store.close()
         self.log.close()
 
@@ -84,6 +92,8 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
 
     def reset(self) -> None:
         """Wipe all state, then recreate the ``--config`` accounts (keeping their tokens)."""
+        if self.executor is not None:
+            self.executor.stop_all()  # before the store lock: the supervisor may be waiting for it
         with self.store.lock:
             tokens = {acc["username"]: acc["token"] for acc in self.store.accounts()}
             for spec in self.config_accounts:
@@ -95,5 +105,6 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
             self.log.clear()
             self.limiter = RateLimiter(**self._initial_rate)
             self.latency_ms = self._initial_latency
+            self.exec_settings = dict(self._initial_exec)
             self.faults.clear()
             self.seed_config_accounts()

@@ -129,6 +129,11 @@ class Store:
             rows = self._query("SELECT data FROM objects WHERE kind = ? AND id = ? AND account = ?", (kind, object_id, account))
         return json.loads(rows[0][0]) if rows else None
 
+    def list_one(self, kind: str, object_id: int) -> tuple[str, dict] | None:
+        """``(account, object)`` for an id, across all accounts."""
+        rows = self._query("SELECT account, data FROM objects WHERE kind = ? AND id = ?", (kind, object_id))
+        return (rows[0][0], json.loads(rows[0][1])) if rows else None
+
     def by_key(self, kind: str, key: str) -> tuple[str, dict] | None:
         """``(account, object)`` for a natural key, across all accounts."""
         rows = self._query("SELECT account, data FROM objects WHERE kind = ? AND key = ?", (kind, key))

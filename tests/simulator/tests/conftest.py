@@ -36,6 +36,9 @@ class Server:
         self.cert = None
         if "--tls" in args:
             self.cert = self.proc.stdout.readline().split(":", 1)[1].strip()
+        self.web_url = None
+        if "--no-serve" not in args:
+            self.web_url = self.proc.stdout.readline().split(" on ", 1)[1].strip()
 
     def stop(self) -> int:
         """SIGTERM and wait; returns the exit code."""
@@ -111,12 +114,28 @@ def server(tmp_path_factory):
     srv.stop()
 
 
+@pytest.fixture(scope="session")
+def noexec_server(tmp_path_factory):
+    """A second session simulator that never executes commands (``--no-exec``)."""
+    srv = Server(tmp_path_factory.mktemp("state-noexec"), "--config", str(EXAMPLE_ACCOUNTS), "--no-rate-limit",
+                 "--no-exec")
+    yield srv
+    srv.stop()
+
+
 @pytest.fixture(autouse=True)
 def clean(request):
-    """Reset the session simulator before each test that uses it."""
-    if "server" in request.fixturenames:
-        srv = request.getfixturevalue("server")
-        assert srv.admin("POST", "reset").status_code == 200
+    """Reset the session simulators before each test that uses them."""
+    for name in ("server", "noexec_server"):
+        if name in request.fixturenames:
+            srv = request.getfixturevalue(name)
+            assert srv.admin("POST", "reset").status_code == 200
+
+
+@pytest.fixture
+def noexec_alice(noexec_server) -> Client:
+    """The paid example account on the ``--no-exec`` simulator."""
+    return Client(noexec_server, "alice", ALICE_TOKEN)
 
 
 @pytest.fixture

@@ -5,7 +5,9 @@ from __future__ import annotations
 NOT_STARTED = {"error": "Console not yet started. Please load it (or its iframe) in a browser first"}
 
 
-def test_console_lifecycle(alice):
+def test_console_lifecycle(noexec_alice):
+    """Without execution (``--no-exec``), input is echoed with a prompt after each newline."""
+    alice = noexec_alice
     created = alice.post("consoles/", data={"executable": "bash", "arguments": "", "working_directory": "/home/alice"})
     assert created.status_code == 201
     console = created.json()

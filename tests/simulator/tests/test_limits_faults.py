@@ -17,7 +17,12 @@ def rate(server, **settings):
 
 def test_config_roundtrip_and_validation(server):
     assert server.admin("GET", "config").json() == {
-        "rate_limit": {"enabled": False, "limit": 40, "period": 60.0, "send_input_limit": 120}, "latency_ms": 0}
+        "rate_limit": {"enabled": False, "limit": 40, "period": 60.0, "send_input_limit": 120}, "latency_ms": 0,
+        "execution": True, "fast_schedule": False, "always_on_restart_delay": 5.0, "task_time_limit": None}
+    for bad in ({"fast_schedule": 1}, {"always_on_restart_delay": -1}, {"task_time_limit": 0}):
+        assert server.admin("PATCH", "config", json=bad).status_code == 400
+    changed = server.admin("PATCH", "config", json={"fast_schedule": True, "task_time_limit": 2.5}).json()
+    assert changed["fast_schedule"] is True and changed["task_time_limit"] == 2.5
     assert server.admin("PUT", "config", json={"rate_limit": {"limit": 0}}).status_code == 400
     assert server.admin("PUT", "config", json={"latency_ms": -1}).status_code == 400
     assert rate(server, limit=5, period=2)["rate_limit"] == {"enabled": True, "limit": 5, "period": 2, "send_input_limit": 120}

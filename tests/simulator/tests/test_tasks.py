@@ -47,6 +47,37 @@ def test_schedule_validation(alice):
     assert bad_patch.json() == {"non_field_errors": ["Hourly tasks must not have an hour."]}
 
 
+def test_schedule_put_takes_any_subset(alice):
+    """Reference 2.6 (A): PUT and PATCH take any subset of the fields."""
+    task = alice.post("schedule/", json={"command": "echo a", "interval": "daily", "hour": 3, "minute": 4}).json()
+    put = alice.put(f"schedule/{task['id']}/", json={"minute": 7})
+    assert put.status_code == 200
+    assert put.json() == {**task, "minute": 7, "printable_time": "03:07"}
+    assert alice.put(f"schedule/{task['id']}/", data={"description": "d"}).json()["description"] == "d"
+    assert alice.put(f"schedule/{task['id']}/", json={"hour": None}).json() == {
+        "non_field_errors": ["Daily tasks must have an hour."]}
+
+
+def test_double_slash_is_served_without_redirect(alice):
+    """Reference 1.4: a client that used ``//`` in the path worked; the request log keeps the path as sent."""
+    response = alice.session.get(f"{alice.server.url}/api/v0/user/alice//cpu/", allow_redirects=False, timeout=10)
+    assert response.status_code == 200 and "daily_cpu_limit_seconds" in response.json()
+    files = alice.session.get(f"{alice.server.url}/api/v0/user/alice/files/path//home//alice/README.txt",
+                              allow_redirects=False, timeout=10)
+    assert files.status_code == 200 and files.content.startswith(b"# Welcome")
+    last = alice.server.admin("GET", "log").json()["entries"][-2]
+    assert last["path"] == "/api/v0/user/alice//cpu/" and last["endpoint"] == "cpu"
+
+
+def test_date_header_is_the_simulator_clock(alice):
+    import email.utils  # pylint: disable=import-outside-toplevel
+    import time as _time  # pylint: disable=import-outside-toplevel
+
+    for response in (alice.get("cpu/"), alice.get("nothing/here/"), alice.server.admin("GET", "config")):
+        sent = email.utils.parsedate_to_datetime(response.headers["Date"]).timestamp()
+        assert abs(sent - _time.time()) < 5
+
+
 def test_schedule_quota(new_account):
     carol = new_account("carol", plan="paid")
     carol.server.admin("PATCH", "accounts/carol", json={"limits": {"schedule_quota": 2}})

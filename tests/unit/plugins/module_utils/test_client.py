@@ -5,11 +5,22 @@
 
 from __future__ import annotations
 
+import email.utils
+import errno
+import http.server
 import io
+import json
+import multiprocessing
+import os
+import re
+import socket
+import stat
+import threading
 
 import pytest
 import requests
 
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _client
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import (
     Pacer,
     PythonAnywhereClient,
@@ -17,6 +28,7 @@ from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._cli
     api_message,
     base_url_from_host,
     default_domain,
+    normalize_domain,
 )
 from ansible_collections.pythonanywhere.pythonanywhere.tests.unit.scripted_api import TOKEN, ScriptedSession
 
@@ -238,3 +250,394 @@ def test_pacing_is_applied_by_the_client(clock, tmp_path):
     for dummy in range(3):
         client.get('webapps/')
     assert clock.now >= 1005.0
+
+
+# --- pacing across processes (issue 12, defect 1) -------------------------------------------------------------
+def test_the_window_is_on_disk_whenever_the_lock_is_released(tmp_path, monkeypatch):
+    """Another process takes the lock the moment it is released: the file must hold the window by then."""
+    real_flock = _client.fcntl.flock
+    seen_at_unlock = []
+
+    def flock(handle, operation):
+        if operation == _client.fcntl.LOCK_UN:
+            with open(pacer.path) as stream:  # what a second process would read now
+                seen_at_unlock.append(stream.read())
+        return real_flock(handle, operation)
+
+    pacer = Pacer(5, 60, 'account', state_dir=str(tmp_path / 'pacing'))
+    monkeypatch.setattr(_client.fcntl, 'flock', flock)
+    pacer.release('webapps/', pacer.acquire('webapps/'))
+    assert len(seen_at_unlock) == 2
+    for text in seen_at_unlock:
+        assert len(json.loads(text)['webapps/']) == 1
+
+
+class WindowFull(Exception):
+    pass
+
+
+def _take_slots(state_dir, attempts, queue):
+    """In a child process: take slots of a shared window until it is full; report how many were taken."""
+    def full(seconds):
+        raise WindowFull()
+
+    pacer = Pacer(10, 3600, 'one-account', state_dir=state_dir, sleep=full)
+    taken = 0
+    for dummy in range(attempts):
+        try:
+            pacer.release('files/path{path}', pacer.acquire('files/path{path}'))
+            taken += 1
+        except WindowFull:
+            pass
+    queue.put(taken)
+
+
+def test_processes_sharing_a_window_never_take_more_than_the_limit(tmp_path):
+    context = multiprocessing.get_context('fork')
+    queue = context.Queue()
+    for dummy in range(3):  # a race: several rounds make a lost update all but certain to show
+        state_dir = str(tmp_path / ('round%d' % dummy))
+        children = [context.Process(target=_take_slots, args=(state_dir, 25, queue)) for _child in range(6)]
+        for child in children:
+            child.start()
+        for child in children:
+            child.join(60)
+        assert sum(queue.get(timeout=10) for _child in children) == 10
+
+
+# --- the pacer's upper bound (issue 13) ------------------------------------------------------------------------
+def _send_times(pacer, clock, count, endpoint='webapps/', latency=0.0):
+    sent = []
+    for dummy in range(count):
+        token = pacer.acquire(endpoint)
+        sent.append(clock.now)
+        clock.now += latency
+        pacer.release(endpoint, token)
+    return sent
+
+
+def _waits_longer_than_needed(sent, limit, period, latency):
+    """Each request may go once the request ``limit`` places before it has been answered for ``period`` seconds."""
+    return [index for index in range(limit, len(sent))
+            if sent[index] > max(sent[index - 1] + latency, sent[index - limit] + latency + period) + 0.02]
+
+
+@pytest.mark.parametrize('latency', [0.0, 2.5])
+def test_pacer_waits_no_longer_than_the_window_needs(clock, tmp_path, latency):
+    pacer = Pacer(3, 60, 'key', state_dir=str(tmp_path), clock=clock.time, sleep=clock.sleep)
+    sent = _send_times(pacer, clock, 10, latency=latency)
+    assert _waits_longer_than_needed(sent, 3, 60, latency) == []
+    assert sent[:3] == [1000.0, 1000.0 + latency, 1000.0 + 2 * latency]
+
+
+def test_a_pacer_that_never_releases_slots_fails_the_upper_bound(clock, tmp_path, monkeypatch):
+    """The guard above must catch a pacer that keeps its slots in flight (each request then waits two periods)."""
+    monkeypatch.setattr(Pacer, 'release', lambda self, endpoint, token: None)
+    pacer = Pacer(3, 60, 'key', state_dir=str(tmp_path), clock=clock.time, sleep=clock.sleep)
+    assert _waits_longer_than_needed(_send_times(pacer, clock, 10), 3, 60, 0.0) != []
+
+
+# --- the pacing folder (issue 12, defect 2) -------------------------------------------------------------------
+def test_default_pacing_folder_is_private_to_the_user(tmp_path, monkeypatch):
+    monkeypatch.setattr('tempfile.tempdir', str(tmp_path))
+    pacer = Pacer(5, 60, 'account')
+    pacer.release('webapps/', pacer.acquire('webapps/'))
+    folder = tmp_path / ('ansible-pythonanywhere-pacing-%d' % os.getuid())
+    assert pacer.path == str(folder / os.path.basename(pacer.path))
+    assert stat.S_IMODE(folder.lstat().st_mode) == 0o700
+    assert stat.S_IMODE(os.lstat(pacer.path).st_mode) == 0o600
+
+
+def _memory_only(pacer, warnings):
+    pacer.release('webapps/', pacer.acquire('webapps/'))
+    assert pacer.path is None
+    assert len(warnings) == 1 and 'within this task only' in warnings[0]
+
+
+def test_a_symlinked_pacing_folder_is_not_followed(tmp_path, clock):
+    target = tmp_path / 'victim'
+    target.mkdir(mode=0o700)
+    (tmp_path / 'pacing').symlink_to(target)
+    warnings = []
+    pacer = Pacer(5, 60, 'account', state_dir=str(tmp_path / 'pacing'), clock=clock.time, sleep=clock.sleep,
+                  warn=warnings.append)
+    _memory_only(pacer, warnings)
+    assert 'symbolic link' in warnings[0]
+    assert list(target.iterdir()) == []
+
+
+def test_a_pacing_folder_open_to_others_is_not_used(tmp_path, clock):
+    folder = tmp_path / 'pacing'
+    folder.mkdir()
+    folder.chmod(0o777)
+    warnings = []
+    pacer = Pacer(5, 60, 'account', state_dir=str(folder), clock=clock.time, sleep=clock.sleep, warn=warnings.append)
+    _memory_only(pacer, warnings)
+    assert 'open to other users' in warnings[0]
+    assert list(folder.iterdir()) == []
+
+
+def test_a_pacing_folder_of_another_user_is_not_used(tmp_path, clock, monkeypatch):
+    folder = tmp_path / 'pacing'
+    folder.mkdir(mode=0o700)
+    monkeypatch.setattr(os, 'getuid', lambda: folder.stat().st_uid + 1)  # as if someone else had made it
+    warnings = []
+    pacer = Pacer(5, 60, 'account', state_dir=str(folder), clock=clock.time, sleep=clock.sleep, warn=warnings.append)
+    _memory_only(pacer, warnings)
+    assert 'belongs to user id' in warnings[0]
+
+
+def test_a_symlinked_window_file_is_not_followed(tmp_path, clock):
+    folder = tmp_path / 'pacing'
+    folder.mkdir(mode=0o700)
+    victim = tmp_path / 'victim.txt'
+    victim.write_text('precious')
+    warnings = []
+    pacer = Pacer(5, 60, 'account', state_dir=str(folder), clock=clock.time, sleep=clock.sleep, warn=warnings.append)
+    os.symlink(str(victim), pacer.path)
+    _memory_only(pacer, warnings)
+    assert victim.read_text() == 'precious'
+
+
+def test_times_in_the_future_do_not_make_a_run_wait(tmp_path, clock):
+    warnings = []
+    pacer = Pacer(2, 60, 'account', state_dir=str(tmp_path), clock=clock.time, sleep=clock.sleep, warn=warnings.append)
+    with open(pacer.path, 'w') as stream:
+        json.dump({'webapps/': [[clock.now + 10 ** 9, None], [clock.now + 10 ** 9, None]]}, stream)
+    pacer.release('webapps/', pacer.acquire('webapps/'))
+    assert clock.sleeps == []
+    assert any('in the future' in warning for warning in warnings)
+
+
+def test_a_window_that_asks_for_more_than_the_budget_is_reset(tmp_path, clock):
+    """Whatever keeps the window full (a forged file, a stuck process), one request waits at most the budget."""
+    warnings = []
+
+    def sleep(seconds):
+        clock.sleep(seconds)
+        assert clock.now < 1000 + 10 * 300, 'the pacer waits without end'
+        with open(pacer.path, 'w') as stream:  # someone fills the window again at once
+            json.dump({'webapps/': [[clock.now, None], [clock.now, None]]}, stream)
+
+    pacer = Pacer(2, 10, 'account', state_dir=str(tmp_path), clock=clock.time, sleep=sleep, budget=300,
+                  warn=warnings.append)
+    with open(pacer.path, 'w') as stream:
+        json.dump({'webapps/': [[clock.now, None], [clock.now, None]]}, stream)
+    pacer.release('webapps/', pacer.acquire('webapps/'))
+    assert 299 <= clock.now - 1000 <= 301
+    assert any('was reset' in warning and '300 s' in warning for warning in warnings)
+
+
+def test_a_torn_window_file_is_reset_with_a_warning(tmp_path, clock):
+    warnings = []
+    pacer = Pacer(2, 60, 'account', state_dir=str(tmp_path), clock=clock.time, sleep=clock.sleep, warn=warnings.append)
+    with open(pacer.path, 'w') as stream:
+        stream.write('{"webapps/": [[1000')
+    pacer.release('webapps/', pacer.acquire('webapps/'))
+    assert any('reset' in warning for warning in warnings)
+    with open(pacer.path) as stream:
+        assert len(json.load(stream)['webapps/']) == 1
+
+
+# --- secrets at the edges (issue 12, defect 4) ---------------------------------------------------------------
+@pytest.mark.parametrize('spelling', [TOKEN + '\n', '  ' + TOKEN + '\r\n', '\t' + TOKEN])
+def test_a_token_with_surrounding_whitespace_is_stripped_and_redacted(clock, tmp_path, spelling):
+    session = ScriptedSession().expect('GET', 'cpu/', status=401, json={'detail': 'Invalid token %r %s.' % (spelling, spelling)})
+    session.expect('GET', 'cpu/', error=requests.exceptions.InvalidHeader(
+        'Invalid leading whitespace in header value: %r' % ('Token ' + spelling)))
+    client = make_client(session, clock, tmp_path, api_token=spelling, retries=0)
+    for dummy in range(2):
+        with pytest.raises(PythonAnywhereError) as error:
+            client.get('cpu/')
+        assert TOKEN not in str(error.value) and TOKEN[-8:] not in str(error.value)
+        assert 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' in str(error.value)
+    assert session.calls[0]['headers']['Authorization'] == 'Token ' + TOKEN
+
+
+def test_a_blank_token_is_refused(clock, tmp_path):
+    with pytest.raises(PythonAnywhereError, match='api_token is required'):
+        make_client(ScriptedSession(), clock, tmp_path, api_token=' \n')
+
+
+# --- plain HTTP (issue 12, risks) ----------------------------------------------------------------------------
+@pytest.mark.parametrize('host', ['http://example.com', 'http://192.168.1.10:8765', 'http://www.pythonanywhere.com/'])
+def test_plain_http_off_this_machine_is_refused(host):
+    with pytest.raises(ValueError, match='allow_plain_http'):
+        base_url_from_host(host)
+    assert base_url_from_host(host, allow_plain_http=True) == host.rstrip('/')
+
+
+@pytest.mark.parametrize('host', ['http://localhost:8765', 'http://127.0.0.1', 'http://127.1.2.3:9', 'http://[::1]:80'])
+def test_plain_http_on_this_machine_is_allowed(host):
+    assert base_url_from_host(host) == host
+
+
+# --- 429s and Retry-After (issue 11, issue 12) ---------------------------------------------------------------
+def test_a_retry_after_longer_than_the_budget_fails_at_once_saying_what_to_set(clock, tmp_path):
+    session = ScriptedSession().expect('GET', 'webapps/', status=429, headers={'Retry-After': '900'},
+                                       json={'detail': 'Request was throttled. Expected available in 900 seconds.'})
+    with pytest.raises(PythonAnywhereError) as error:
+        make_client(session, clock, tmp_path, retry_budget=300).get('webapps/')
+    message = str(error.value)
+    assert 'Retry-After' in message and '900 s' in message and 'api_retry_budget' in message and '300 s' in message
+    assert clock.sleeps == [] and len(session.calls) == 1
+
+
+@pytest.mark.parametrize('body', [{'detail': 'Console limit reached.'}, None])
+def test_a_429_that_is_not_throttling_fails_at_once(clock, tmp_path, body):
+    session = ScriptedSession().expect('POST', 'consoles/', status=429, json=body,
+                                       raw=None if body else b'Console limit reached.')
+    with pytest.raises(PythonAnywhereError) as error:
+        make_client(session, clock, tmp_path).post('consoles/', json_body={'executable': 'bash'})
+    assert 'Console limit reached.' in str(error.value) and 'not throttling' in str(error.value)
+    assert '1 attempt,' in str(error.value)
+    assert len(session.calls) == 1 and clock.sleeps == []
+
+
+def test_retry_after_as_a_date_uses_the_injected_clock(clock, tmp_path):
+    when = email.utils.formatdate(clock.now + 7, usegmt=True)
+    session = ScriptedSession().expect('GET', 'webapps/', status=429, headers={'Retry-After': when}, json={})
+    session.expect('GET', 'webapps/', json=[])
+    assert make_client(session, clock, tmp_path).get_json('webapps/') == []
+    assert clock.sleeps == [7.0]
+
+
+# --- connection mistakes fail fast with a hint (issue 11) ----------------------------------------------------
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
+
+
+def test_a_port_where_nothing_listens_fails_at_once(clock, tmp_path):
+    port = _free_port()
+    client = make_client(None, clock, tmp_path, api_host='http://127.0.0.1:%d' % port)
+    with pytest.raises(PythonAnywhereError) as error:
+        client.get('cpu/')
+    assert 'nothing accepts connections at 127.0.0.1:%d' % port in str(error.value)
+    assert 'api_host' in str(error.value) and '1 attempt,' in str(error.value)
+    assert clock.sleeps == []
+
+
+@pytest.fixture
+def plain_http_server():
+    server = http.server.HTTPServer(('127.0.0.1', 0), http.server.BaseHTTPRequestHandler)
+    server.RequestHandlerClass.log_message = lambda *args: None
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_tls_to_a_plain_http_port_fails_at_once_with_the_fix(clock, tmp_path, plain_http_server):
+    client = make_client(None, clock, tmp_path, api_host='127.0.0.1:%d' % plain_http_server)
+    with pytest.raises(PythonAnywhereError) as error:
+        client.get('cpu/')
+    assert 'does not speak TLS' in str(error.value)
+    assert 'http://127.0.0.1:%d' % plain_http_server in str(error.value)
+    assert '1 attempt,' in str(error.value) and clock.sleeps == []
+
+
+def _refused():
+    error = requests.ConnectionError('Max retries exceeded')
+    error.__context__ = ConnectionRefusedError(errno.ECONNREFUSED, 'Connection refused')
+    return error
+
+
+def test_a_refused_connection_after_the_server_has_answered_is_retried(clock, tmp_path):
+    """A server that answered and then refuses is restarting: that is worth the retries."""
+    session = ScriptedSession().expect('GET', 'cpu/', json={})
+    session.expect('GET', 'webapps/', error=_refused())
+    session.expect('GET', 'webapps/', json=[])
+    client = make_client(session, clock, tmp_path)
+    client.get('cpu/')
+    assert client.get_json('webapps/') == []
+    assert len(clock.sleeps) == 1
+
+
+def test_a_host_that_does_not_resolve_fails_at_once(clock, tmp_path):
+    error = requests.ConnectionError('Failed to resolve')
+    error.__context__ = socket.gaierror(-2, 'Name or service not known')
+    session = ScriptedSession().expect('GET', 'cpu/', error=error)
+    with pytest.raises(PythonAnywhereError, match='www.pythonanywhere.com does not resolve: check api_host'):
+        make_client(session, clock, tmp_path).get('cpu/')
+    assert clock.sleeps == []
+
+
+def test_a_403_on_the_users_urls_says_the_token_may_not_be_theirs(clock, tmp_path):
+    session = ScriptedSession().expect('GET', 'cpu/', status=403,
+                                       json={'detail': 'You do not have permission to perform this action.'})
+    with pytest.raises(PythonAnywhereError) as error:
+        make_client(session, clock, tmp_path).get('cpu/')
+    assert 'HTTP 403 Forbidden' in str(error.value)
+    assert 'API token may not belong to username alice' in str(error.value)
+
+
+def test_other_403s_say_only_what_the_api_said(clock, tmp_path):
+    session = ScriptedSession().expect('POST', 'schedule/', status=403,
+                                       json={'detail': 'You have reached your maximum number of scheduled tasks'})
+    with pytest.raises(PythonAnywhereError) as error:
+        make_client(session, clock, tmp_path).post('schedule/')
+    assert 'username' not in str(error.value)
+
+
+# --- domain names (issue 12, defect 6) -----------------------------------------------------------------------
+@pytest.mark.parametrize('value, expected', [
+    ('alice.pythonanywhere.com', 'alice.pythonanywhere.com'),
+    ('alice.pythonanywhere.com.', 'alice.pythonanywhere.com'),
+    ('  Alice.PythonAnywhere.COM \n', 'alice.pythonanywhere.com'),
+    ('WWW.Example.com.', 'www.example.com'),
+    ('my-site.example.co.uk', 'my-site.example.co.uk'),
+    (None, None),
+])
+def test_domains_are_normalised(value, expected):
+    assert normalize_domain(value) == expected
+
+
+@pytest.mark.parametrize('value, words', [
+    ('', 'domain name'),
+    ('   ', 'domain name'),
+    ('alice pythonanywhere.com', 'domain name'),
+    ('alice.pythonanywhere.com..', 'domain name'),
+    ('.example.com', 'domain name'),
+    ('https://www.example.com/', 'domain name'),
+    ('*.example.com', 'domain name'),
+    ('-bad.example.com', 'domain name'),
+    ('bücher.example', 'xn--bcher-kva.example'),
+])
+def test_what_cannot_be_a_domain_is_refused(value, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        normalize_domain(value)
+
+
+# --- the version (issue 13) ----------------------------------------------------------------------------------
+def test_the_user_agent_version_is_the_collections():
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
+    with open(os.path.join(root, 'galaxy.yml')) as stream:
+        version = re.search(r'^version:\s*(\S+)', stream.read(), re.M).group(1).strip('\'"')
+    assert _client.COLLECTION_VERSION == version
+    assert _client.USER_AGENT.endswith('/' + version)
+
+
+def test_a_download_cut_off_every_time_leaves_no_partial_body(clock, tmp_path):
+    class CutOff:
+        status_code = 200
+        headers = {}
+
+        def iter_content(self, chunk_size=1):
+            yield b'first half'
+            raise requests.exceptions.ChunkedEncodingError('connection broken')
+
+    class Session(ScriptedSession):
+        def request(self, method, url, **kwargs):
+            self.calls.append(url)
+            return CutOff()
+
+    session = Session()
+    target = io.BytesIO()
+    with pytest.raises(PythonAnywhereError, match='ChunkedEncodingError'):
+        make_client(session, clock, tmp_path, retries=2).get('files/path{path}', params={'path': '/home/alice/a'},
+                                                             stream_to=target)
+    assert len(session.calls) == 3
+    assert target.getvalue() == b''
