@@ -20,8 +20,10 @@ set -uo pipefail
 ALL_STAGES=(sanity units simulator integration lint changelog docs docs-site molecule build galaxy ee)
 # Stages that run with one ansible-core of the matrix (integration: with one or more at once).
 CORE_STAGES=" sanity units integration molecule "
-# Lines of a failed stage's log shown on the console.
+# Lines of a failed stage's log shown on the console, and the lines that say what failed.
 PA_FAIL_LINES="${PA_FAIL_LINES:-40}"
+ERROR_LINES='^(ERROR|FATAL|FAILED|CRITICAL)|^E  |fatal: \[|FAILED!|^[a-z_/.-]+:[0-9]+(:[0-9]+)?: |^stages: |FAIL( |$)'
+
 
 SIM_STARTED=0
 LANE_PID=""
@@ -604,7 +606,13 @@ run_stage() {
     fi
     progress "${id}: ${result} ${secs} s (log: $(rel "${log}"))"
     if [ "${result}" = FAIL ]; then
-        sed "s/^/    | /" < <(tail -n "${PA_FAIL_LINES}" "${log}") >&3
+        # The error lines of the tools (ansible-test, ansible-playbook, pytest) when there are some,
+        # else the end of the log.
+        if grep -qE "${ERROR_LINES}" "${log}"; then
+            grep -E "${ERROR_LINES}" "${log}" | head -n "${PA_FAIL_LINES}" | cut -c1-400 | sed "s/^/    | /" >&3
+        else
+            tail -n "${PA_FAIL_LINES}" "${log}" | sed "s/^/    | /" >&3
+        fi
     fi
 }
 

@@ -14,7 +14,6 @@ import os
 import pathlib
 import secrets
 import shutil
-import string
 import ssl
 import sys
 import urllib.request
@@ -72,7 +71,7 @@ def main():
     args = parser.parse_args()
     playbook = args.playbook.resolve()
 
-    username = 'r' + ''.join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(11))
+    username = 'r' + secrets.token_hex(6)[:11]  # PA usernames: lowercase letters and digits
     account = admin('POST', '/accounts', {'username': username, 'plan': 'paid', 'region': 'www'})
     user = account['username']
     lay_out(args.private_data_dir.resolve(), playbook, account)
