@@ -698,7 +698,7 @@ summary() {
 }
 
 main() {
-    local token start id
+    local token start id ids
     MAIN=()
     LANE=()
     for token in "$@"; do
@@ -707,7 +707,8 @@ main() {
             continue
         fi
         [[ " ${ALL_STAGES[*]} " == *" ${token%%@*} "* ]] || die "unknown stage '${token}' (known: all ${ALL_STAGES[*]}, with @CORE for ${CORE_STAGES})"
-        mapfile -t -O "${#MAIN[@]}" MAIN < <(stage_cores "${token}")
+        ids="$(stage_cores "${token}")" || exit 1
+        mapfile -t -O "${#MAIN[@]}" MAIN <<<"${ids}"
     done
     [ "${#MAIN[@]}" -gt 0 ] || plan_all
 
