@@ -477,8 +477,9 @@ def apply_phase(module, remote, dest, path_filter, controller):
         lease.adopt()
     progress = None
     if controller.get('progress_file'):
-        def progress(done, uploaded, removed):
+        def report_progress(done, uploaded, removed):
             write_progress(controller['progress_file'], done=done, uploaded=uploaded, removed=removed)
+        progress = report_progress
     release = controller['final']
     try:
         done = apply_ops(module, remote, dest, path_filter, controller['ops'], controller['sources'], controller['known'],

@@ -7,11 +7,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from urllib.parse import parse_qsl, urlsplit
 
+from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as module_warnings
-from ansible.module_utils.testing import patch_module_args
+from ansible.module_utils.common.text.converters import to_bytes
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core 2.18 has no testing helper: set the arguments as AnsibleModule reads them there
+
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        saved = basic._ANSIBLE_ARGS
+        basic._ANSIBLE_ARGS = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = saved
 
 USERNAME = 'alice'
 TOKEN = 'x' * 36 + 'abcd'

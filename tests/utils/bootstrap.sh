@@ -1,36 +1,16 @@
 #!/usr/bin/env bash
-# Create or refresh the tool venv from the pinned requirements, install shellcheck,
-# and put the offline get-pip stand-in where ansible-test looks for it (toolchain P1).
-# Idempotent: a second run with unchanged requirements only checks a stamp file.
+# Create or refresh the pinned venvs, install shellcheck, and put the offline get-pip stand-in where
+# ansible-test looks for it (toolchain P1). Idempotent: a second run with unchanged requirements only
+# checks a stamp file per venv.
+#
+#   bootstrap.sh                 the tool venv PA_VENV (tests/requirements-dev.txt, ansible-core PA_CORE_DEFAULT)
+#   bootstrap.sh core CORE...    also the venv of each ansible-core of the matrix (lib.sh PA_CORE_MATRIX)
+#   bootstrap.sh galaxy          also the galaxy-importer venv (tests/requirements-dev-galaxy.txt)
 set -euo pipefail
 # shellcheck source=tests/utils/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-REQS=("${REPO_ROOT}/tests/requirements-dev.txt")
-CONSTRAINTS="${REPO_ROOT}/tests/requirements-dev-constraints.txt"
-
-find_python() {
-    # Prefer the real pyenv interpreter: the shims exit 127 once PYENV_VERSION is scrubbed (P2).
-    local candidate root
-    if command -v pyenv >/dev/null 2>&1; then
-        root="$(pyenv root)"
-        for candidate in "${root}/versions/${PA_PYTHON_VERSION}".*/bin/"python${PA_PYTHON_VERSION}"; do
-            if [ -x "${candidate}" ]; then
-                printf '%s\n' "${candidate}"
-                return 0
-            fi
-        done
-    fi
-    for candidate in "python${PA_PYTHON_VERSION}" python3; do
-        if command -v "${candidate}" >/dev/null 2>&1 &&
-            "${candidate}" -c "import sys; sys.exit(0 if '%d.%d' % sys.version_info[:2] == '${PA_PYTHON_VERSION}' else 1)" 2>/dev/null; then
-            # Resolve to the real binary so that PATH games cannot break it later.
-            "${candidate}" -c 'import sys; print(sys.executable)'
-            return 0
-        fi
-    done
-    return 1
-}
+TESTS="${REPO_ROOT}/tests"
 
 install_shellcheck() {
     # ansible-test only warns when shellcheck is missing (P14): make it present.
@@ -45,10 +25,11 @@ install_shellcheck() {
 }
 
 write_get_pip_standin() {
-    # ansible-test --venv downloads get-pip-<ver>.py from a host this machine cannot reach (P1).
-    # A stand-in in its cache uses ensurepip, then pip from PyPI, with the arguments it was given.
+    # write_get_pip_standin VENV: ansible-test --venv downloads get-pip-<ver>.py from a host this
+    # machine cannot reach (P1). A stand-in in its cache (one per pip version that VENV's ansible-test
+    # pins) uses ensurepip, then pip from PyPI, with the arguments it was given.
     local pip_version cache
-    pip_version="$("${PA_VENV}/bin/python" - <<'PY'
+    pip_version="$("$1/bin/python" - <<'PY'
 import pathlib
 import re
 
@@ -60,7 +41,7 @@ PY
 )"
     cache="${HOME}/.ansible/test/cache/get_pip_${pip_version//./_}.py"
     mkdir -p "$(dirname "${cache}")"
-    cat >"${cache}.tmp" <<'PY'
+    cat >"${cache}.$$" <<'PY'
 """Offline stand-in for get-pip.py, written by tests/utils/bootstrap.sh (toolchain P1)."""
 import subprocess
 import sys
@@ -69,7 +50,7 @@ args = [arg for arg in sys.argv[1:] if arg not in ('--no-setuptools', '--no-whee
 subprocess.check_call([sys.executable, '-m', 'ensurepip', '--default-pip'])
 subprocess.check_call([sys.executable, '-m', 'pip', 'install'] + args)
 PY
-    mv "${cache}.tmp" "${cache}"
+    mv "${cache}.$$" "${cache}"
 }
 
 make_ansible_test_ssh_key() {
@@ -110,32 +91,80 @@ pip_quiet() {
     return "${rc}"
 }
 
-main() {
-    local stamp want have
-    PYTHON="$(find_python)" || die "Python ${PA_PYTHON_VERSION} not found"
-    stamp="${PA_VENV}/.bootstrap-stamp"
-    want="$(cat "${REQS[@]}" "${CONSTRAINTS}" | sha256sum | cut -d' ' -f1) ${PYTHON}"
+make_venv() {
+    # make_venv VENV PYTHON_VERSION CONSTRAINTS REQUIREMENT...: create or refresh VENV with exactly
+    # the pinned set (a stamp of the files' hash and the interpreter skips an unchanged venv).
+    local venv="$1" version="$2" constraints="$3" python stamp want have
+    shift 3
+    python="$(find_python "${version}")" || die "Python ${version} not found (see toolchain P17: pyenv's interpreters)"
+    stamp="${venv}/.bootstrap-stamp"
+    want="$(cat "$@" "${constraints}" | sha256sum | cut -d' ' -f1) ${python}"
     have="$(cat "${stamp}" 2>/dev/null || true)"
-
-    if [ "${want}" != "${have}" ] || [ ! -x "${PA_VENV}/bin/ansible-test" ]; then
-        log "bootstrapping tool venv ${PA_VENV} with ${PYTHON}"
-        if [ ! -x "${PA_VENV}/bin/python" ]; then
-            "${PYTHON}" -m venv "${PA_VENV}"
-        fi
-        pip_quiet "${PA_VENV}/bin/python" -m pip install -q --upgrade 'pip>=24'
-        pip_quiet "${PA_VENV}/bin/python" -m pip install -q --progress-bar off -c "${CONSTRAINTS}" -r "${REQS[0]}"
-        "${PA_VENV}/bin/python" -m pip check >/dev/null || die "pip check failed in ${PA_VENV}"
-        "${PA_VENV}/bin/ansible-test" --version >/dev/null || die "ansible-test is not installed in ${PA_VENV}"
-        printf '%s\n' "${want}" >"${stamp}"
+    if [ "${want}" = "${have}" ] && [ -x "${venv}/bin/python" ]; then
+        return 0
     fi
+    log "bootstrapping ${venv} with ${python}"
+    if [ ! -x "${venv}/bin/python" ]; then
+        "${python}" -m venv "${venv}"
+    fi
+    pip_quiet "${venv}/bin/python" -m pip install -q --upgrade 'pip>=24'
+    pip_quiet "${venv}/bin/python" -m pip install -q --progress-bar off -c "${constraints}" "${@/#/-r}"
+    "${venv}/bin/python" -m pip check >/dev/null || die "pip check failed in ${venv}"
+    printf '%s\n' "${want}" >"${stamp}"
+}
+
+with_lock() {
+    # with_lock VENV COMMAND...: one bootstrap of VENV at a time; others wait here.
+    local venv="$1" rc=0
+    shift
+    mkdir -p "${venv}"
+    exec {lock_fd}>"${venv}/.bootstrap.lock"
+    flock "${lock_fd}"
+    "$@" || rc=$?
+    exec {lock_fd}>&-
+    return "${rc}"
+}
+
+tool_venv() {
+    make_venv "${PA_VENV}" "${PA_PYTHON_VERSION}" "${TESTS}/requirements-dev-constraints.txt" "${TESTS}/requirements-dev.txt"
+    "${PA_VENV}/bin/ansible-test" --version >/dev/null || die "ansible-test is not installed in ${PA_VENV}"
+    PYTHON="$(find_python "${PA_PYTHON_VERSION}")"
     link_interpreters
-    write_get_pip_standin
+    write_get_pip_standin "${PA_VENV}"
     make_ansible_test_ssh_key
     install_shellcheck
 }
 
-# One bootstrap at a time per venv: others running make in the same tree wait here.
-mkdir -p "${PA_VENV}"
-exec 9>"${PA_VENV}/.bootstrap.lock"
-flock 9
+core_venv_bootstrap() {
+    local core="$1" venv python_version constraints
+    venv="$(core_venv "${core}")"
+    [ "${venv}" = "${PA_VENV}" ] && return 0
+    python_version="$(core_python "${core}")" || die "ansible-core ${core} is not in the matrix (${PA_CORE_MATRIX})"
+    constraints="${TESTS}/requirements-dev-core${core}-constraints.txt"
+    [ -f "${constraints}" ] || die "no pin set ${constraints} for ansible-core ${core}"
+    make_venv "${venv}" "${python_version}" "${constraints}" "${TESTS}/requirements-dev-core.txt"
+    write_get_pip_standin "${venv}"
+}
+
+galaxy_venv_bootstrap() {
+    make_venv "${PA_VENV}/galaxy" "${PA_PYTHON_VERSION}" "${TESTS}/requirements-dev-galaxy-constraints.txt" \
+        "${TESTS}/requirements-dev-galaxy.txt"
+}
+
+main() {
+    local what="${1:-}" core
+    with_lock "${PA_VENV}" tool_venv
+    case "${what}" in
+    "") ;;
+    core)
+        shift
+        for core in "$@"; do
+            with_lock "$(core_venv "${core}")" core_venv_bootstrap "${core}"
+        done
+        ;;
+    galaxy) with_lock "${PA_VENV}/galaxy" galaxy_venv_bootstrap ;;
+    *) die "usage: $0 [core CORE... | galaxy]" ;;
+    esac
+}
+
 main "$@"

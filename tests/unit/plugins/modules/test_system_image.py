@@ -71,5 +71,5 @@ def test_server_refusal_is_reported(api, run_module):
 def test_info(api, run_module):
     api.expect('GET', PATH, json=image('innit', ['innit']))
     result = run_module(system_image_info, {})
-    assert result == {'changed': False, 'system_image': 'innit', 'available_system_images': ['innit'],
-                      'warnings': [], 'invocation': result['invocation']}
+    result.pop('invocation', None)  # ansible-core 2.21 no longer returns it
+    assert result == {'changed': False, 'system_image': 'innit', 'available_system_images': ['innit'], 'warnings': []}

@@ -5,7 +5,8 @@
 
 """Write the EXAMPLES of a module, as ``ansible-doc --json`` shows them to users, to a tasks file.
 
-Reads the JSON of ``ansible-doc -t module --json <fqcn>`` on standard input. Each example is an independent
+Reads the JSON of ``ansible-doc -t module --json <fqcn>`` (run here: passed through a task's ``stdin``,
+ansible-core 2.18 would template the JSON text into a Python dict and hand over its repr). Each example is an independent
 snippet, so the handlers it notifies run right after it (as they would at the end of a play made of that
 snippet): a flush_handlers task follows every top-level task.
 
@@ -18,6 +19,7 @@ ones (the plan_record callback records both). The twin registers nothing and not
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 
 import yaml
@@ -60,7 +62,8 @@ def with_twins(tasks):
 
 def main():
     fqcn, destination = sys.argv[1:3]
-    examples = json.load(sys.stdin)[fqcn]['examples']
+    doc = subprocess.run(['ansible-doc', '-t', 'module', '--json', fqcn], check=True, capture_output=True, text=True)
+    examples = json.loads(doc.stdout)[fqcn]['examples']
     tasks = []
     for task in with_twins(yaml.safe_load(examples)):
         tasks.append(task)
