@@ -378,8 +378,8 @@ class CommandRunner:
             now = self.clock()
             if start_deadline is not None and not started and now > start_deadline:
                 raise NotStarted('PythonAnywhere did not start the command: no sign of it %d s after the %s '
-                                   'should have started it' % (now - local_start, route.replace('_', ' ')),
-                                   stdout='', stderr='')
+                                 'should have started it' % (now - local_start, route.replace('_', ' ')),
+                                 stdout='', stderr='')
             if now > end_deadline:
                 raise CommandError('timed out: the command did not finish within timeout=%d s' % timeout,
                                    **self.partial_output(route))
