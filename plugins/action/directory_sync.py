@@ -85,7 +85,8 @@ class ActionModule(FilesActionBase):
         requests = 0
         for _attempt in range(REPLANS):
             planned = self.run_module(
-                dict(module_args, _controller={'phase': 'plan', 'local': hashes, 'ignore_patterns': ignore_lines}),
+                dict(module_args, _controller={'phase': 'plan', 'local': hashes, 'ignore_patterns': ignore_lines,
+                                               'controller_pid': os.getppid() if self.is_local() else None}),
                 task_vars)
             if planned.get('failed'):
                 result.update(planned)

@@ -541,7 +541,8 @@ def main():
         if controller and controller.get('phase') == 'plan':
             the_plan = sync.plan(remote, dest, controller['local'], path_filter, delete=params['delete'],
                                  manifest_name=params['manifest_name'], verify=params['verify'],
-                                 lease_timeout=None if module.check_mode else params['lock_timeout'])
+                                 lease_timeout=None if module.check_mode else params['lock_timeout'],
+                                 should_stop=controller_watch(controller.get('controller_pid')))
             module.exit_json(changed=bool(the_plan['ops']), plan=the_plan)
         if controller and controller.get('phase') == 'apply':
             apply_phase(module, remote, dest, path_filter, controller)
