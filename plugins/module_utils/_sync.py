@@ -445,8 +445,8 @@ def write_manifest(remote, dest, name, files, complete, run_id):
 
 def hold_destination(remote, dest, manifest_name, run_id, lease_read, known, fingerprint):
     """Take the lease on ``dest`` for a plan whose manifest read (the lease read, made with ``lease_timeout``)
-    was sent at ``lease_read`` and saw the manifest ``fingerprint``: write the incomplete manifest of the entries ``known`` with our lease, read it
-    back ``settle`` seconds later. Returns the held :class:`._lease.Lease`, or None when another run wrote the
+    was sent at ``lease_read`` and saw the manifest ``fingerprint``: write the incomplete manifest of the
+    entries ``known`` with our lease, read it back ``settle`` seconds later. Returns the held :class:`._lease.Lease`, or None when another run wrote the
     manifest meanwhile (nothing was uploaded: the caller plans again, from that run's manifest)."""
     ttl, settle, poll = timings(getattr(remote, 'client', None))
     lease = Lease(remote, dest, manifest_name, run_id, ttl=ttl, settle=settle, poll=poll)
