@@ -66,7 +66,7 @@ def timings(client):
     period = getattr(pacer, 'period', 0.0) or 60.0
     limit = getattr(pacer, 'limit', 0) or 40
     ttl = 5.0 * period
-    settle = max(2.0, 3.0 * period / limit)
+    settle = max(4.0, 3.0 * period / limit)
     poll = max(settle, period / 4.0)
     return ttl, settle, poll
 
