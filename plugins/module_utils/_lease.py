@@ -65,8 +65,8 @@ def timings(client):
     pacer = getattr(client, 'pacer', None)
     period = getattr(pacer, 'period', 0.0) or 60.0
     limit = getattr(pacer, 'limit', 0) or 40
-    ttl = 5.0 * period
     settle = max(4.0, 3.0 * period / limit)
+    ttl = max(5.0 * period, 10.0 * settle)  # renewals (every ttl / 3) stay rare next to the settle pause
     poll = max(settle, period / 4.0)
     return ttl, settle, poll
 
