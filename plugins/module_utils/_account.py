@@ -144,6 +144,7 @@ class AccountSettings(Resource):
                 continue
             setting = self.settings[param]
             body = self.send('PATCH', setting.path, {}, self.payload({param: changes[param]})).json
+            self.did('set %s to %s' % (param, changes[param]))
             if not isinstance(body, dict) or setting.value_key not in body:
                 body = self.read_one(param)
             remote[param] = body

@@ -193,6 +193,7 @@ class Certificate(Resource):
     natural_key = ('domain_name',)
     lookup_by_item = True
     encoding = 'json'
+    domain_defaults = False  # a certificate is for a custom domain, always named
     fields = {
         'domain_name': Field(read_only=True),
         'site_type': Field(read_only=True),
@@ -206,7 +207,6 @@ class Certificate(Resource):
 
     def __init__(self, module, client=None):
         super().__init__(module, client)
-        self.params['domain_name'] = self.params['domain_name'].strip().lower()
         self.site_type = self.params.get('site_type') or 'webapp'
         self.item_path = self.list_path = SITES[self.site_type][0]
         self.given = None

@@ -29,16 +29,9 @@ def header_value(value):
 class WebAppChild(Resource):
     """An object listed under a web app (``webapps/{domain_name}/<kind>/``) and addressed by its id."""
 
-    item_by_id = True
     encoding = 'json'
     #: Parameters required with ``state=present`` besides the natural key.
     required_present = ()
-
-    def __init__(self, module, client=None):
-        super().__init__(module, client)
-        if not self.params.get('domain_name'):
-            self.params['domain_name'] = module.default_domain()
-        self.params['domain_name'] = self.params['domain_name'].strip().lower()
 
     def list_params(self):
         return {'domain_name': self.params['domain_name']}
@@ -54,6 +47,8 @@ class WebAppChild(Resource):
             if self.params.get('state') == 'absent':
                 return []
             if self.check_mode:
+                if self.params.get(self.set_return_key) == []:
+                    return []  # nothing declared (purge of an empty set): nothing to warn about
                 self.module.warn('there is no web app %s yet: check mode treats it as one without %ss; a real run '
                                  'needs it created first' % (self.params['domain_name'], self.name))
                 return []

@@ -34,9 +34,12 @@ class Task(Resource):
     """What scheduled and always-on tasks share: lookup by id, description or command; plan errors."""
 
     id_param = 'id'
+    required_to_create = ('command',)
     #: What to tell the user when PA refuses a task because of the account's plan, or because of its quota.
     plan_advice = ''
     quota_advice = ''
+    #: How many tasks of this kind the account had when they were listed (None: not listed).
+    listed = None
 
     def key_values(self):
         """``(description, command)`` as given (stripped, empty description = none)."""
@@ -54,7 +57,9 @@ class Task(Resource):
         raise ResourceError('give id, description or command to find the %s' % self.name)
 
     def list_remote(self):
-        return [self.with_description(item) for item in super().list_remote()]
+        items = [self.with_description(item) for item in super().list_remote()]
+        self.listed = len(items)
+        return items
 
     @staticmethod
     def with_description(remote):
@@ -73,9 +78,11 @@ class Task(Resource):
         if self.params.get('id') is not None and self.params['id'] <= 0:
             raise ResourceError('id must be a positive number, got %s' % self.params['id'])
 
-    def validate_target(self, current, desired):
-        if current is None and 'command' not in desired:
-            raise ResourceError('command is required to create the %s' % self.name)
+    def describe(self):
+        if self.params.get('id') is not None:
+            return super().describe()
+        description, command = self.key_values()
+        return '%s %r' % (self.name, description or command)
 
     def select(self):
         """For the _info modules: the task with ``id``, else every task with the description and command given."""
@@ -90,7 +97,13 @@ class Task(Resource):
         body = exc.body if isinstance(exc.body, dict) else {}
         if exc.status != 403 or body.get('detail') == PERMISSION_DENIED:
             return exc
-        advice = self.quota_advice if 'maximum number' in str(body.get('detail', '')) else self.plan_advice
+        if 'maximum number' not in str(body.get('detail', '')):
+            advice = self.plan_advice
+        elif self.listed == 0:
+            # A quota reached with no task at all is a quota of 0: a plan without this kind of task.
+            advice = 'The account\'s plan allows no %s. %s' % (self.name, self.plan_advice)
+        else:
+            advice = self.quota_advice
         return ResourceError('PythonAnywhere refused to %s the %s because of the account\'s plan: %s. %s'
                              % (action, self.name, exc.message, advice))
 
@@ -149,12 +162,10 @@ class ScheduledTask(Task):
             raise ResourceError('hour must not be set for an hourly task (it runs every hour at minute %s)'
                                 % (minute if minute is not None else 'M'))
 
+    required_to_create = ('command', 'interval', 'minute')
+
     def validate_target(self, current, desired):
         super().validate_target(current, desired)
-        if current is None:
-            for param in ('interval', 'minute'):
-                if desired.get(param) is None:
-                    raise ResourceError('%s is required to create the scheduled task' % param)
         interval = desired.get('interval') or current['interval']
         hour = desired['hour'] if 'hour' in desired else (current or {}).get('hour')
         if interval == 'daily' and hour is None:
@@ -176,6 +187,7 @@ class AlwaysOnTask(Task):
         'url': Field(read_only=True),
     }
     plan_advice = 'Always-on tasks need a paid account: upgrade the account on its Account page.'
+    act_on_create = False  # PythonAnywhere starts a new always-on task: state=restarted does not restart it again
     quota_advice = ('Delete an always-on task you no longer need (state=absent), or raise the limit of the account '
                     'on its Account page.')
 

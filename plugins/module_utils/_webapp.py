@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._files import RemoteFiles
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._resource import (
     SECRET,
     Field,
@@ -38,6 +39,7 @@ class WebApp(Resource):
     natural_key = ('domain_name',)
     lookup_by_item = True
     encoding = 'form'
+    required_to_create = ('python_version',)
     fields = {
         'id': Field(read_only=True),
         'user': Field(read_only=True),
@@ -54,11 +56,6 @@ class WebApp(Resource):
         'expiry': Field(read_only=True),
     }
 
-    def __init__(self, module, client=None):
-        super().__init__(module, client)
-        if not self.params.get('domain_name'):
-            self.params['domain_name'] = module.default_domain()
-
     def validate(self):
         version = self.params.get('python_version')
         if version is not None and not PYTHON_VERSION.match(version.strip()):
@@ -71,11 +68,55 @@ class WebApp(Resource):
             raise ResourceError('state=reloaded cannot be combined with enabled=false: a disabled web app cannot be reloaded')
 
     def validate_target(self, current, desired):
-        if current is None and 'python_version' not in desired:
-            raise ResourceError('python_version is required to create the web app %s' % self.params['domain_name'])
+        """Also in check mode, before any write: what one read can tell the real run would refuse."""
+        super().validate_target(current, desired)
+        current = current or {}
+        version = desired.get('python_version', current.get('python_version'))
+        if 'python_version' in desired and desired['python_version'] != current.get('python_version'):
+            self.check_python_version(desired['python_version'])
+        venv = desired.get('virtualenv_path')
+        if venv and venv != current.get('virtualenv_path'):
+            self.check_virtualenv(venv, version)
         enabled = desired.get('enabled', (current or {}).get('enabled'))
         if self.params.get('state') == 'reloaded' and enabled is False:
             raise ResourceError('%s is disabled and cannot be reloaded; set enabled=true' % self.params['domain_name'])
+
+    def check_python_version(self, version):
+        """The version must be one the account's system image offers (one GET of ``default_python_version/``,
+        which lists them); the message names the value as the user wrote it."""
+        response = self.client.request('GET', 'default_python_version/', allowed=(403, 404))
+        offered = (response.json or {}).get('available_python_versions') if response.status == 200 else None
+        if not isinstance(offered, list):
+            return  # the list cannot be read: the server will say
+        offered = [dotted_python_version(value) for value in offered]
+        if version not in offered:
+            raise ResourceError('python_version %s is not offered by the account\'s system image (it offers %s); '
+                                'choose one of them, or change the system image with pythonanywhere.pythonanywhere.'
+                                'system_image' % (self.params['python_version'], ', '.join(offered)))
+
+    def check_virtualenv(self, path, version):
+        """``virtualenv_path`` must be an existing folder (one GET through the files API); when it holds a
+        ``pyvenv.cfg``, the virtualenv's Python must be the web app's (one more GET)."""
+        files = RemoteFiles(self.client)
+        found = files.read(path)
+        if found.kind != 'directory':
+            raise ResourceError('virtualenv_path %s %s on PythonAnywhere: create the virtualenv first (for example '
+                                'mkvirtualenv --python=python%s in a console)'
+                                % (path, 'is a file, not a folder' if found.exists else 'does not exist', version))
+        if 'pyvenv.cfg' not in (found.entries or {}):
+            return
+        content, dummy = files.fetch(path.rstrip('/') + '/pyvenv.cfg')
+        built = None
+        for line in (content or b'').decode('utf-8', 'replace').splitlines():
+            key, sep, value = line.partition('=')
+            if sep and key.strip() in ('version', 'version_info'):
+                built = '.'.join(value.strip().split('.')[:2])
+                break
+        if built and version and built != version:
+            raise ResourceError('virtualenv_path %s was built for Python %s, but the web app %s Python %s: '
+                                'set python_version to %s, or build the virtualenv with Python %s'
+                                % (path, built, 'will use' if self.params.get('python_version') else 'uses',
+                                   version, built, version))
 
     def update_batches(self, changes):
         changes = dict(changes)
@@ -89,6 +130,7 @@ class WebApp(Resource):
         if 'enabled' in changes:
             action = 'enable' if changes['enabled'] else 'disable'
             self.client.post('webapps/{domain_name}/%s/' % action, params=self.item_params(remote))
+            self.did('%sd the %s' % (action, self.describe()))
             remote = self.find()
         return remote
 

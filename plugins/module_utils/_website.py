@@ -39,6 +39,7 @@ class Website(Resource):
     natural_key = ('domain_name',)
     lookup_by_item = True
     encoding = 'json'
+    required_to_create = ('command',)
     fields = {
         'id': Field(read_only=True),
         'user': Field(read_only=True),
@@ -48,11 +49,6 @@ class Website(Resource):
         'domains': Field(read_only=True),
         'logfiles': Field(read_only=True),
     }
-
-    def __init__(self, module, client=None):
-        super().__init__(module, client)
-        # PA's domain names are lower case; the item URL must use the same spelling.
-        self.params['domain_name'] = _lower(self.params.get('domain_name') or module.default_domain())
 
     def project(self, remote):
         if remote is None:
@@ -76,10 +72,6 @@ class Website(Resource):
                 self.module.warn('command does not contain %s: PythonAnywhere passes the unix socket the site must '
                                  'listen on in it (for example uvicorn --uds %s), so the site will not answer requests'
                                  % (DOMAIN_SOCKET, DOMAIN_SOCKET))
-
-    def validate_target(self, current, desired):
-        if current is None and 'command' not in desired:
-            raise ResourceError('command is required to create the website %s' % self.params['domain_name'])
 
     def create_values(self, desired):
         values = super().create_values(desired)

@@ -28,7 +28,8 @@ options:
     description:
       - V(present) creates the task if no task matches and applies the options given.
       - V(absent) stops and deletes the matching task, if any.
-      - V(restarted) applies the options like V(present), then always restarts the task's command.
+      - V(restarted) applies the options like V(present), then always restarts the task's command, except for a
+        task it has just created (PythonAnywhere starts a new task, so it is not restarted again).
         Use it in a handler (for example after new code was uploaded), or on its own.
     type: str
     choices: [present, absent, restarted]
@@ -125,7 +126,7 @@ always_on_task:
     description: chat bot
     enabled: true
 restarted:
-  description: Whether the task was restarted (or would be, in check mode).
+  description: Whether the task was restarted (or would be, in check mode); false for a task created by this run.
   returned: always
   type: bool
   sample: true

@@ -358,9 +358,9 @@ def main():
             module.fail_json(**merged(failed, msg=str(exc) + ('; the output ends with:\n' + tail(output) if output else '')))
         delta = datetime.timedelta(seconds=max(0.0, ran['end'] - ran['start']))
         done = merged(result, changed=True, rc=ran['rc'], stdout=ran['stdout'], stderr=ran['stderr'],
-                    stdout_lines=ran['stdout'].splitlines(), stderr_lines=ran['stderr'].splitlines(),
-                    start=format_time(ran['start']), end=format_time(ran['end']), delta=str(delta),
-                    via=ran['via'], wait=ran['wait'], expected_wait=ran['expected_wait'])
+                      stdout_lines=ran['stdout'].splitlines(), stderr_lines=ran['stderr'].splitlines(),
+                      start=format_time(ran['start']), end=format_time(ran['end']), delta=str(delta),
+                      via=ran['via'], wait=ran['wait'], expected_wait=ran['expected_wait'])
         if runner.cleaned_up:
             done['cleaned_up'] = runner.cleaned_up
         if ran.get('fallback'):

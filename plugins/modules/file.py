@@ -40,10 +40,19 @@ options:
   content:
     description:
       - The content of the file, as text (written as UTF-8).
-      - Never shown in the output (it may hold secrets); the diff still shows small text files in diff mode,
-        unless the task sets C(no_log).
+      - In diff mode the diff shows the old and the new text, as M(ansible.builtin.copy) does, so that a
+        generated file (a WSGI file from a template) can be reviewed with C(--check --diff). For a file that
+        holds a secret, set O(secret=true) (or C(no_log) on the task).
       - Mutually exclusive with O(src).
     type: str
+  secret:
+    description:
+      - The file holds a secret (a C(.env) file, a key), so its content, old and new, is never shown. Both sides
+        of the diff are masked (only their sizes are shown), O(content) is kept out of the result and the logs
+        at any verbosity, and no SHA-256 is returned (a hash of a short secret can be guessed).
+      - A task with C(no_log) is treated the same whatever this option says.
+    type: bool
+    default: false
   state:
     description:
       - V(present) uploads the file if it is missing or differs.
@@ -81,6 +90,7 @@ attributes:
   diff_mode:
     details:
       - A text diff for text files up to 64 KiB; size and SHA-256 otherwise.
+      - With O(secret=true) or C(no_log), both sides are masked and only their sizes are shown.
 requirements:
   - requests-toolbelt (streams uploads from disk)
 seealso:
@@ -98,7 +108,7 @@ EXAMPLES = r'''
     path: /var/www/alice_pythonanywhere_com_wsgi.py
   notify: Reload the web app
 
-- name: Write a small settings file from a template string
+- name: Write a settings file that holds a secret (masked in diffs and results)
   pythonanywhere.pythonanywhere.file:
     username: alice
     api_token: "{{ vault_pythonanywhere_token }}"
@@ -106,7 +116,7 @@ EXAMPLES = r'''
     content: |
       DJANGO_SECRET_KEY={{ vault_django_secret_key }}
       DEBUG=false
-  no_log: true
+    secret: true
 
 - name: Create a file only if it does not exist yet
   pythonanywhere.pythonanywhere.file:
@@ -138,7 +148,7 @@ state:
   sample: file
 sha256:
   description: The SHA-256 of the file as uploaded or found.
-  returned: when O(state=present) and the content was compared or uploaded
+  returned: when O(state=present) and the content was compared or uploaded, unless O(secret=true) or C(no_log)
   type: str
   sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
 size:
@@ -163,6 +173,7 @@ from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._fil
     local_file_summary,
     sha256_of_bytes,
 )
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import REDACTED
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._module import PythonAnywhereModule
 
 
@@ -176,8 +187,30 @@ def ensure_absent(module, remote, path):
     return dict(changed=kind is not None, path=path, state='absent', diff=diff)
 
 
+def is_secret(module):
+    """The content must not be shown: ``secret=true``, or a task with ``no_log``."""
+    return bool(module.params['secret'] or module.no_log)
+
+
+def masked_for_diff(which, size):
+    """A diff side of a secret file: neither its text nor its hash, only its size."""
+    return '%s (%s content, %d bytes)\n' % (REDACTED, which, size or 0)
+
+
+def present_result(module, changed, path, sha256=None, size=None, diff=None):
+    result = dict(changed=changed, path=path, state='file')
+    if sha256 is not None:
+        result.update(size=size)
+        if not is_secret(module):
+            result.update(sha256=sha256)
+    if diff is not None:
+        result.update(diff=diff)
+    return result
+
+
 def ensure_present(module, remote, path):
     params = module.params
+    secret = is_secret(module)
     if params['src'] is not None:
         source = params['src']
         if not os.path.isfile(source):
@@ -195,24 +228,31 @@ def ensure_present(module, remote, path):
         if kind == 'directory':
             raise FilesError('%s is a folder on PythonAnywhere, not a file' % path)
         if kind == 'file':
-            return dict(changed=False, path=path, state='file')
+            return present_result(module, False, path)
         found = None
     else:
         found = remote.read(path)
         if found.kind == 'directory':
             raise FilesError('%s is a folder on PythonAnywhere, not a file' % path)
         if found.kind == 'file' and found.sha256 == sha256:
-            return dict(changed=False, path=path, state='file', sha256=sha256, size=size)
+            return present_result(module, False, path, sha256, size)
 
+    exists = found is not None and found.exists
+    if secret:
+        before = masked_for_diff('old', found.size) if exists else ''
+        after = masked_for_diff('new', size)
+    else:
+        before = describe_for_diff('remote', found.sha256, found.size, found.head) if exists else ''
+        after = describe_for_diff(label, sha256, size, head if size <= DIFF_MAX_BYTES else None)
     diff = {
-        'before_header': path if found is not None and found.exists else '%s (absent)' % path,
+        'before_header': path if exists else '%s (absent)' % path,
         'after_header': label,
-        'before': describe_for_diff('remote', found.sha256, found.size, found.head) if found and found.exists else '',
-        'after': describe_for_diff(label, sha256, size, head if size <= DIFF_MAX_BYTES else None),
+        'before': before,
+        'after': after,
     }
     if not module.check_mode:
         sha256 = remote.upload(path, source=source, content=data)
-    return dict(changed=True, path=path, state='file', sha256=sha256, size=size, diff=diff)
+    return present_result(module, True, path, sha256, size, diff)
 
 
 def main():
@@ -220,7 +260,8 @@ def main():
         argument_spec=dict(
             path=dict(type='str', required=True, aliases=['dest']),
             src=dict(type='path'),
-            content=dict(type='str', no_log=True),
+            content=dict(type='str'),
+            secret=dict(type='bool', default=False, no_log=False),
             state=dict(type='str', default='present', choices=['present', 'absent']),
             force=dict(type='bool', default=True),
             recurse=dict(type='bool', default=False),
@@ -229,6 +270,10 @@ def main():
         mutually_exclusive=[('src', 'content')],
         required_if=[('state', 'present', ('src', 'content'), True)],
     )
+
+    if is_secret(module) and module.params['content']:
+        # Kept out of everything the module returns (the invocation included), as no_log options are.
+        module.no_log_values.add(module.params['content'])
 
     def run():
         path = check_remote_path(module.params['path'], 'path')

@@ -72,6 +72,8 @@ fi
 [ -n "${API_TOKEN}" ] || die "no API token for ${DEMO_USER} (neither in ${ACCOUNTS} nor in the simulator's state)"
 
 export PYTHONANYWHERE_USERNAME="${DEMO_USER}" API_TOKEN PYTHONANYWHERE_SITE="${PA_SIMULATOR_URL}"
+# The roles' health check reaches the deployed site through the simulator's web front (webapp_check reads it).
+export PYTHONANYWHERE_SITE_CONNECT_URL="${PA_SIMULATOR_WEB_URL}"
 if [ -n "${PA_SIMULATOR_CERT}" ]; then
     export PYTHONANYWHERE_CA_PATH="${PA_SIMULATOR_CERT}"
 fi
@@ -159,3 +161,10 @@ grep -q 'Hello from a local wheel' "${PA_RUN_DIR}/import.log" || die "the virtua
 
 recap="${recap#*: }"
 printf '\ndemo: second run: %s\n' "$(printf '%s' "${recap}" | tr -s ' ')"
+
+printf '\n==================== demo: the page the deployed app serves (through the simulator'"'"'s web front) ====================\n'
+# The web front picks the site by its Host header; force_https is on, so say the request came over HTTPS.
+curl -sS --max-time 30 -H "Host: ${DEMO_USER}.pythonanywhere.com" -H 'X-Forwarded-Proto: https' \
+    "${PA_SIMULATOR_WEB_URL}/" | tee "${PA_RUN_DIR}/page.html"
+printf '\n'
+[ -s "${PA_RUN_DIR}/page.html" ] || die "the deployed app served no page"

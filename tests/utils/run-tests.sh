@@ -64,7 +64,7 @@ start_simulator() {
     log "starting the simulator (rate limit ${PA_RATE_LIMIT} per ${PA_RATE_PERIOD} s)"
     lines="$(PA_SIMULATOR_SRC="${PA_COLLECTION_DIR}/tests/simulator" bash "${REPO_ROOT}/tests/utils/simulator.sh" start "${SIM_STATE_DIR}")" || return 1
     eval "${lines}"
-    export PA_SIMULATOR_URL PA_SIMULATOR_ADMIN_URL PA_SIMULATOR_PID PA_SIMULATOR_CERT
+    export PA_SIMULATOR_URL PA_SIMULATOR_ADMIN_URL PA_SIMULATOR_PID PA_SIMULATOR_CERT PA_SIMULATOR_WEB_URL
     export PA_RATE_LIMIT_PERIOD="${PA_RATE_PERIOD}"
     SIM_STARTED=1
     log "simulator ${PA_SIMULATOR_PID} listening on ${PA_SIMULATOR_URL}"
@@ -83,6 +83,7 @@ write_integration_config() {
 pa_simulator_url: "${PA_SIMULATOR_URL}"
 pa_simulator_admin_url: "${PA_SIMULATOR_ADMIN_URL}"
 pa_simulator_ca_cert: "${PA_SIMULATOR_CERT}"
+pa_simulator_web_url: "${PA_SIMULATOR_WEB_URL:-}"
 pa_rate_limit_period: ${PA_RATE_PERIOD}
 EOF
 }

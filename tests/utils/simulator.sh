@@ -2,7 +2,7 @@
 # Start or stop the bundled PythonAnywhere API simulator (tests/simulator/pa_simulator).
 #   simulator.sh start STATE_DIR [extra simulator args...]  -> prints shell lines to eval:
 #       PA_SIMULATOR_URL=... PA_SIMULATOR_ADMIN_URL=... PA_SIMULATOR_PID=... PA_SIMULATOR_CERT=...
-#       PA_SIMULATOR_WEB_URL=... (the web front serving the deployed sites; empty with --no-serve)
+#       PA_SIMULATOR_WEB_URL=... (the web front serving the deployed sites; port: PA_SIMULATOR_WEB_PORT, default any)
 #   simulator.sh stop STATE_DIR
 # The simulator's own log goes to STATE_DIR/simulator.log.
 set -euo pipefail
@@ -25,7 +25,7 @@ start() {
     (
         cd "${state_dir}"
         PYTHONPATH="${SIM_SRC}" exec "${PA_VENV}/bin/python" -m pa_simulator \
-            --port 0 --state-dir "${state_dir}" \
+            --port 0 --web-port "${PA_SIMULATOR_WEB_PORT:-0}" --state-dir "${state_dir}" \
             --rate-limit "${PA_RATE_LIMIT}" --rate-period "${PA_RATE_PERIOD}" "$@" \
             >"${state_dir}/simulator.log" 2>&1 </dev/null
     ) &

@@ -232,8 +232,6 @@ def delete_webapp(ctx, domain):
             if item["webapp"] == key:
                 ctx.sim.store.delete(kind, item["id"])
     ctx.sim.store.delete("webapp", webapp["id"])
-    if ctx.sim.executor is not None:
-        ctx.sim.executor.notify("webapp", webapp["id"], "stop")
     return None, 204
 
 
@@ -254,8 +252,6 @@ def disable_webapp(ctx, domain):
     webapp = find_webapp(ctx, domain)
     webapp["enabled"] = False
     ctx.sim.store.update("webapp", webapp)
-    if ctx.sim.executor is not None:
-        ctx.sim.executor.notify("webapp", webapp["id"], "stop")
     return {"status": "OK"}
 
 
@@ -265,8 +261,6 @@ def reload_webapp(ctx, domain):
     if not webapp["enabled"]:
         raise errors.server_error()
     count_reload(ctx, webapp["domain_name"].lower())
-    if ctx.sim.executor is not None:
-        ctx.sim.executor.notify("webapp", webapp["id"], "reload")
     if not cname_ok(ctx, webapp["domain_name"]):
         return {"status": "error", "error": "cname_error"}, 409
     return {"status": "OK"}

@@ -141,18 +141,12 @@ def patch_website(ctx, domain):
     record = find_website(ctx, domain)
     record.update(validate({"enabled": BooleanField()}, parse_body(), partial=True))
     ctx.sim.store.update("domain", record)
-    if not record["enabled"]:
-        if ctx.sim.executor is not None and record.get("webapp") is not None:
-            ctx.sim.executor.notify("website", record["webapp"], "stop")
     return website_public(ctx, record)
 
 
 def delete_website(ctx, domain):
     """DELETE websites/{d}/: 204."""
-    record = find_website(ctx, domain)
-    delete_domain_record(ctx, record)
-    if ctx.sim.executor is not None and record.get("webapp") is not None:
-        ctx.sim.executor.notify("website", record["webapp"], "stop")
+    delete_domain_record(ctx, find_website(ctx, domain))
     return None, 204
 
 
@@ -160,8 +154,6 @@ def reload_website(ctx, domain):
     """POST websites/{d}/reload/: 200 ``{"status": "OK"}``."""
     record = find_website(ctx, domain)
     count_reload(ctx, record["domain_name"].lower())
-    if ctx.sim.executor is not None and record.get("webapp") is not None:
-        ctx.sim.executor.notify("website", record["webapp"], "reload")
     return {"status": "OK"}
 
 

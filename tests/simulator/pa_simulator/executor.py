@@ -23,7 +23,6 @@ import shlex
 import shutil
 import signal
 import struct
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,47 +39,6 @@ TICK = 0.1
 CONSOLE_ROWS, CONSOLE_COLS = 24, 80
 # Runtime caps of scheduled tasks per plan, in seconds (reference 2.6: 2 h free, 12 h paid).
 PLAN_TIME_LIMITS = {"free": 2 * 3600, "free_legacy": 2 * 3600, "paid": 12 * 3600}
-# The WSGI worker: loads the WSGI file (PA's way: the source directory on sys.path) and serves it on a unix socket.
-WSGI_WORKER = r"""
-import datetime, os, runpy, socket, socketserver, sys, traceback
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
-sock_path, wsgi_file, source = sys.argv[1:4]
-if source and source not in sys.path:
-    sys.path.insert(0, source)
-try:
-    application = runpy.run_path(wsgi_file, run_name="__wsgi__")["application"]
-except BaseException:
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S,%f")[:-3]
-    sys.stderr.write(stamp + ": Error running WSGI application\n")
-    traceback.print_exc()
-    sys.stderr.flush()
-    sys.exit(3)
-class Server(socketserver.ThreadingMixIn, WSGIServer):
-    address_family = socket.AF_UNIX
-    daemon_threads = True
-    def server_bind(self):
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = "localhost", 80
-        self.setup_environ()
-class Handler(WSGIRequestHandler):
-    def setup(self):
-        WSGIRequestHandler.setup(self)
-        self.client_address = ("127.0.0.1", 0)
-    def get_environ(self):
-        env = WSGIRequestHandler.get_environ(self)
-        env["REMOTE_ADDR"] = self.headers.get("X-Real-IP") or "127.0.0.1"
-        if self.headers.get("X-Forwarded-Proto") == "https":
-            env["HTTPS"] = "on"  # wsgiref sets wsgi.url_scheme from it
-        return env
-    def log_message(self, *args):
-        pass
-if os.path.exists(sock_path):
-    os.unlink(sock_path)
-server = Server(sock_path, Handler)
-server.set_app(application)
-os.chmod(sock_path, 0o777)
-server.serve_forever()
-"""
 DEFAULT_SETTINGS = {"fast_schedule": False, "always_on_restart_delay": 5.0, "task_time_limit": None}
 
 
@@ -149,10 +107,7 @@ class Run:  # pylint: disable=too-few-public-methods,too-many-instance-attribute
         self.started = time.monotonic()
         self.deadline: float | None = None
         self.limit: float | None = None
-        self.log = None  # the open task log (tasks; the error log of web workers)
-        self.server_log = None  # web workers: where stdout and the simulator's lines go
-        self.socket_path: str | None = None  # web workers: the host path of the socket they serve on
-        self.wsgi_mtime: float | None = None  # WSGI workers: the WSGI file's mtime when started
+        self.log = None  # the open task log (tasks)
         self.master: int | None = None  # the terminal (consoles)
         self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self.stopping: str | None = None  # why it was killed on purpose ("deleted", "stopped", ...)
@@ -168,10 +123,9 @@ class Run:  # pylint: disable=too-few-public-methods,too-many-instance-attribute
 
     def close(self) -> None:
         """Release the log handle and the terminal."""
-        for handle in (self.log, self.server_log):
-            if handle is not None:
-                handle.close()
-        self.log = self.server_log = None
+        if self.log is not None:
+            self.log.close()
+            self.log = None
         if self.master is not None:
             os.close(self.master)
             self.master = None
@@ -189,7 +143,6 @@ class Executor:  # pylint: disable=too-many-instance-attributes
         self.pending_runs: dict[int, bool] = {}  # task id -> forced (admin execute runs disabled tasks too)
         self.restart_at: dict[int, float] = {}
         self.pending_input: dict[int, list[str]] = {}
-        self.worker_exits: dict[tuple[str, int], tuple[float, int]] = {}
         self.sockets_root = Path(tempfile.mkdtemp(prefix="pa-sim-sockets-"))  # short: unix socket paths are limited
         self.started_at = utcnow()
         self.last_minute: datetime.datetime | None = None
@@ -226,7 +179,6 @@ class Executor:  # pylint: disable=too-many-instance-attributes
             self.pending_runs.clear()
             self.restart_at.clear()
             self.pending_input.clear()
-            self.worker_exits.clear()
             self.handled_due.clear()
             self.generation += 1
             self.started_at = utcnow()
@@ -278,45 +230,6 @@ class Executor:  # pylint: disable=too-many-instance-attributes
                 select.select([], [run.master], [], 1.0)
                 continue
             data = data[written:]
-
-    def ensure_worker(self, kind: str, obj_id: int, timeout: float) -> str | None:
-        """The host path of the socket of a web app's (``webapp``) or website's worker, started if needed.
-
-        Restarts a WSGI worker whose WSGI file changed since it started (touching it reloads, as on PA).
-        None when the worker exits before it serves (an import error: see the error log) or within ``timeout``.
-        """
-        key = (kind, obj_id)
-        asked = time.monotonic()
-        with self.lock:
-            run = self.runs.get(key)
-        if run is not None and run.wsgi_mtime is not None and self._wsgi_mtime(run) != run.wsgi_mtime:
-            self.notify(kind, obj_id, "touched")
-        elif run is None:
-            self.notify(kind, obj_id, "start")
-        while True:
-            with self.lock:
-                run = self.runs.get(key)
-                exited = self.worker_exits.get(key)
-            if run is not None and run.socket_path and not run.stopping and _connectable(run.socket_path):
-                if run.wsgi_mtime is None or self._wsgi_mtime(run) == run.wsgi_mtime:
-                    return run.socket_path
-            if exited is not None and exited[0] >= asked:
-                return None
-            if time.monotonic() - asked > timeout:
-                return None
-            time.sleep(0.02)
-
-    def _wsgi_mtime(self, run: Run) -> float | None:
-        found = self.sim.store.list_one("webapp", run.obj_id)
-        if found is None:
-            return None
-        from .api_webapps import wsgi_file_path  # pylint: disable=import-outside-toplevel
-
-        real = self.sim.fs(found[0]).real(wsgi_file_path(found[1]["domain_name"]))
-        try:
-            return real.stat().st_mtime if real is not None else None
-        except OSError:
-            return None
 
     def processes(self) -> list[dict]:
         """The running processes (admin view)."""
@@ -424,18 +337,6 @@ class Executor:  # pylint: disable=too-many-instance-attributes
                 self.restart_at.pop(obj_id, None)
             if event == "start":
                 self._start_always_on(obj_id)
-        elif kind in ("webapp", "website"):
-            with self.lock:
-                running = self.runs.get((kind, obj_id))
-            if event == "touched" and running is not None and self._wsgi_mtime(running) == running.wsgi_mtime:
-                return  # already restarted for this change (several requests asked at once)
-            if event in ("reload", "touched") and running is not None:
-                why = "reload requested" if event == "reload" else "WSGI file changed"
-                self._server_line(running, f"Reloading ({why}): stopping the worker")
-            if event != "start":  # a start while one runs (two first requests at once) keeps it
-                self._kill(kind, obj_id, event)
-            if event in ("start", "touched"):
-                self._start_worker(kind, obj_id)
         elif kind == "console":
             self._kill(kind, obj_id, "killed")
             if event == "kill":
@@ -611,75 +512,6 @@ class Executor:  # pylint: disable=too-many-instance-attributes
             for text in self.pending_input.pop(console_id, []):
                 self._type(run, text)
 
-    def _start_worker(self, kind: str, obj_id: int) -> None:
-        """A web app's WSGI worker, or a website's command, serving HTTP on a socket in /var/sockets/<domain>/."""
-        from .api_webapps import wsgi_file_path  # pylint: disable=import-outside-toplevel
-
-        store = self.sim.store
-        generation = self.generation
-        with store.lock:
-            if kind == "webapp":
-                found = store.list_one("webapp", obj_id)
-                if found is None or not found[1].get("enabled"):
-                    return
-                username, record = found
-                domain = record["domain_name"].lower()
-            else:
-                found = store.list_one("v1webapp", obj_id)
-                if found is None:
-                    return
-                username, record = found
-                names = [d["domain_name"].lower() for d in store.list("domain", username) if d.get("webapp") == obj_id]
-                if not names:
-                    return
-                domain = names[0]
-            account = store.account(username)
-        if account is None:
-            return
-        inside = f"/var/sockets/{domain}/app.sock"
-        host_dir = self.sockets_root / username / domain
-        host_dir.mkdir(parents=True, exist_ok=True)
-        host_socket = host_dir / "app.sock"
-        if host_socket.exists() or host_socket.is_symlink():
-            host_socket.unlink()
-        home = f"/home/{username}"
-        if kind == "webapp":
-            venv = (record.get("virtualenv_path") or "").rstrip("/")
-            python = f"{venv}/bin/python" if venv else f"python{record['python_version']}"
-            argv = [python, "-c", WSGI_WORKER, inside, wsgi_file_path(domain), record.get("source_directory") or ""]
-            cwd = record.get("working_directory") or home
-            extra = {}
-            what = f"{python} serving {wsgi_file_path(domain)}"
-        else:
-            argv, cwd, extra = ["bash", "-c", record["command"]], home, {"DOMAIN_SOCKET": inside}
-            what = f"bash -c {record['command']!r} with DOMAIN_SOCKET={inside}"
-        with self.lock:
-            if (kind, obj_id) in self.runs or generation != self.generation:
-                return
-            fs = self.sim.fs(username)
-            fs.ensure()
-            server_log = fs.open_for_append(f"/var/log/{domain}.server.log")
-            error_log = fs.open_for_append(f"/var/log/{domain}.error.log")
-            spec = self._spec(account, argv, cwd, tty=False, extra_env=extra)
-            try:
-                proc = self._popen(spec, subprocess.DEVNULL, server_log, error_log)
-            except OSError as exc:
-                server_log.close()
-                error_log.close()
-                sys.stderr.write(f"pa_simulator: cannot start the worker of {domain}: {exc}\n")
-                return
-            run = Run(kind, obj_id, username, proc)
-            run.log, run.server_log, run.socket_path = error_log, server_log, str(host_socket)
-            if kind == "webapp":
-                run.wsgi_mtime = self._wsgi_mtime(run)
-            self.runs[(kind, obj_id)] = run
-            self._server_line(run, f"Starting worker (pid {proc.pid}): {what}")
-
-    @staticmethod
-    def _server_line(run: Run, text: str) -> None:
-        if run.server_log is not None:
-            os.write(run.server_log.fileno(), f"{stamp()} -- {text}\n".encode("utf-8"))
-
     # finishing -------------------------------------------------------------
 
     def _finish(self, run: Run) -> None:
@@ -695,12 +527,6 @@ class Executor:  # pylint: disable=too-many-instance-attributes
             self._drain_console(run)
             run.close()
             self._console_closed(run.obj_id)
-            return
-        if run.kind in ("webapp", "website"):
-            self._server_line(run, f"Worker exited with return code {code}")
-            with self.lock:
-                self.worker_exits[(run.kind, run.obj_id)] = (time.monotonic(), code)
-            run.close()
             return
         lines = ""
         if run.kind == "schedule":
@@ -809,19 +635,6 @@ def probe_sandbox(state_dir: Path) -> str | None:
         lines = (result.stderr or "").strip().splitlines()
         return lines[-1] if lines else f"the sandbox test exited with {result.returncode}"
     return None
-
-
-def _connectable(path: str) -> bool:
-    """Whether something accepts connections on the unix socket ``path``."""
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        sock.settimeout(1.0)
-        sock.connect(path)
-        return True
-    except OSError:
-        return False
-    finally:
-        sock.close()
 
 
 def _reaped(run: Run) -> bool:

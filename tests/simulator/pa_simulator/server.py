@@ -18,7 +18,7 @@ from .certs import ensure_server_cert
 from .config import ConfigError, load_accounts_file
 from .executor import Executor, probe_sandbox
 from .simulator import AccountExists, Simulator
-from .webfront import WebFront
+from .web_front import WebServer
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -45,9 +45,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="never execute tasks or consoles (scheduled/always-on tasks and consoles are records only)")
     parser.add_argument("--fast-schedule", action="store_true",
                         help="also run a scheduled task about 1 s after it is created or its time/command/enabled change")
-    parser.add_argument("--web-port", type=int, default=0,
-                        help="port of the web front serving the web apps and websites by Host header; default 0 (a free one)")
-    parser.add_argument("--no-serve", action="store_true", help="no web front")
+    parser.add_argument("--web-port", type=int, default=0, help="port of the web front serving the sites; default 0 (a free one)")
+    parser.add_argument("--no-serve", action="store_true", help="no web front: the deployed sites are not served")
     parser.add_argument("--verbose", action="store_true", help="log each request on stderr")
     args = parser.parse_args(argv)
     if args.rate_limit < 1 or args.send_input_limit < 1 or args.rate_period <= 0 or args.latency_ms < 0:
@@ -97,23 +96,20 @@ def main(argv=None) -> int:
             sys.stderr.write(f"pa_simulator: cannot make the command sandbox ({reason}): commands are not executed, "
                              "as with --no-exec\n")
             sys.stderr.flush()
+    try:
+        web = None if args.no_serve else WebServer(simulator, args.host, args.web_port, handler)
+    except (OSError, SystemExit) as exc:
+        sys.stderr.write(f"pa_simulator: cannot listen on {args.host}:{args.web_port} ({exc})\n")
+        server.server_close()
+        simulator.close()
+        return 2
     scheme = "https" if args.tls else "http"
     host = args.host if ":" not in args.host else f"[{args.host}]"
     url = f"{scheme}://{host}:{server.server_port}"
-    web = web_url = None
-    if not args.no_serve:
-        try:
-            web = make_server(args.host, args.web_port, WebFront(simulator), threaded=True, request_handler=handler)
-        except (OSError, SystemExit) as exc:
-            sys.stderr.write(f"pa_simulator: cannot listen on {args.host}:{args.web_port} for the web front ({exc})\n")
-            server.server_close()
-            simulator.close()
-            return 2
-        web_url = f"http://{host}:{web.server_port}"
-        threading.Thread(target=web.serve_forever, name="pa-web-front", daemon=True).start()
     info_path = state_dir / "server.json"
     info_path.write_text(json.dumps({"url": url, "pid": os.getpid(), "cert": str(cert_path) if cert_path else None,
-                                     "web_url": web_url}), encoding="utf-8")
+                                     "web_url": web.url if web else None}),
+                         encoding="utf-8")
 
     def stop(_signum, _frame):
         threading.Thread(target=server.shutdown, daemon=True).start()
@@ -123,15 +119,14 @@ def main(argv=None) -> int:
     sys.stdout.write(f"PA simulator listening on {url}\n")
     if cert_path:
         sys.stdout.write(f"certificate: {cert_path}\n")
-    if web_url:
-        sys.stdout.write(f"web front listening on {web_url}\n")
+    if web:
+        sys.stdout.write(f"web front listening on {web.url}\n")
     sys.stdout.flush()
     try:
         server.serve_forever()
     finally:
-        if web is not None:
-            web.shutdown()
-            web.server_close()
+        if web:
+            web.close()
         server.server_close()
         simulator.close()
         try:

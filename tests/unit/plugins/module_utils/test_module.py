@@ -29,6 +29,7 @@ DOMAIN_MODULES = {
     'static_header_info': {},
     'ssl_certificate': {'state': 'absent'},
     'ssl_certificate_info': {},
+    'webapp_check': {'timeout': 0, 'log_lines': 0},
 }
 
 

@@ -96,7 +96,7 @@ def test_ambiguous_description_fails(api, run_module):
 def test_new_task_needs_a_command(api, run_module):
     api.expect('GET', 'always_on/', json=[])
     result = run_module(always_on_task, {'description': 'chat bot'}, check_mode=True)
-    assert result['failed'] is True and result['msg'] == 'command is required to create the always-on task'
+    assert result['failed'] is True and result['msg'] == "command is required to create the always-on task 'chat bot'"
 
 
 def test_empty_command_fails_before_any_request(api, run_module):
@@ -114,7 +114,7 @@ def test_free_account_answer_becomes_a_clear_error(api, run_module):
 
 
 def test_quota_answer_becomes_a_clear_error(api, run_module):
-    api.expect('GET', 'always_on/', json=[])
+    api.expect('GET', 'always_on/', json=[task(7000002, command='/home/alice/other.sh', description='other')])
     api.expect('POST', 'always_on/', status=403, json={'detail': 'You have reached your maximum number of always-on tasks'})
     result = run_module(always_on_task, BOT)
     assert result['failed'] is True and 'maximum number of always-on tasks' in result['msg']
@@ -143,3 +143,34 @@ def test_info(api, run_module):
     assert [t['id'] for t in run_module(always_on_task_info, {'command': DEBUG})['always_on_tasks']] == [7000002]
     api.expect('GET', 'always_on/7000001/', json=task())
     assert run_module(always_on_task_info, {'id': 7000001})['always_on_tasks'] == [task()]
+
+
+def test_restart_of_a_missing_task_fails_in_a_real_run_and_is_predicted_in_check_mode(api, run_module):
+    api.expect('GET', 'always_on/', json=[])
+    result = run_module(always_on_task, {'description': 'chat bot', 'state': 'restarted'})
+    assert result['failed'] is True
+    assert result['msg'] == "there is no always-on task 'chat bot' to restart: create it first (state=present with command)"
+    api.expect('GET', 'always_on/', json=[])
+    result = run_module(always_on_task, {'description': 'chat bot', 'state': 'restarted'}, check_mode=True)
+    assert result['changed'] is True and result['restarted'] is True
+    assert not api.writes
+
+
+def test_quota_answer_without_any_task_says_the_plan_has_none(api, run_module):
+    api.expect('GET', 'always_on/', json=[])
+    api.expect('POST', 'always_on/', status=403, json={'detail': 'You have reached your maximum number of always-on tasks'})
+    result = run_module(always_on_task, BOT)
+    assert result['failed'] is True
+    assert "The account's plan allows no always-on task" in result['msg'] and 'need a paid account' in result['msg']
+    assert 'Delete' not in result['msg']
+
+
+def test_restarted_creates_a_missing_task_without_restarting_it(api, run_module):
+    # Creating an always-on task starts it: a restart right after would only bounce it.
+    for check_mode in (True, False):
+        api.expect('GET', 'always_on/', json=[])
+        if not check_mode:
+            api.expect('POST', 'always_on/', status=201, json=task())
+        result = run_module(always_on_task, dict(BOT, state='restarted'), check_mode=check_mode)
+        assert result['changed'] is True and result['restarted'] is False
+    assert [call['method'] for call in api.writes] == ['POST']

@@ -9,7 +9,9 @@ import hashlib
 import json
 import tracemalloc
 
-from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import PythonAnywhereClient
+import pytest
+
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import REDACTED, PythonAnywhereClient
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._files import RemoteFiles
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.modules import file as file_module
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.modules import file_info, file_share
@@ -30,7 +32,7 @@ def sha(data):
     return hashlib.sha256(data).hexdigest()
 
 
-def test_upload_of_new_content_is_multipart_streamed_and_never_returned(api, run_module):
+def test_upload_of_new_content_is_multipart_streamed_and_shown_in_the_diff(api, run_module):
     api.expect('GET', ITEM, status=404, json={'detail': 'No such file or directory: %s' % PATH})
     api.expect('POST', ITEM, status=201)
     result = run_module(file_module, {'path': PATH, 'content': 'DEBUG = False\n'}, diff=True)
@@ -40,9 +42,34 @@ def test_upload_of_new_content_is_multipart_streamed_and_never_returned(api, run
     assert post['kwargs']['headers']['Content-Type'].startswith('multipart/form-data; boundary=')
     body = post['streamed']
     assert b'name="content"; filename="settings.py"' in body and b'DEBUG = False\n' in body
-    # content is no_log (it may hold secrets): it shows nowhere in the result, not even in the diff
-    assert 'DEBUG = False' not in json.dumps(result)
+    # As ansible.builtin.copy: the diff shows the text, so that a generated file can be reviewed.
     assert result['diff']['before'] == ''
+    assert result['diff']['after'] == 'DEBUG = False\n'
+
+
+def test_changed_content_diff_shows_old_and_new_text(api, run_module):
+    api.expect('GET', ITEM, raw=b'DEBUG = True\n', headers={'Content-Type': 'application/octet-stream'})
+    result = run_module(file_module, {'path': PATH, 'content': 'DEBUG = False\n'}, check_mode=True, diff=True)
+    assert result['changed'] is True
+    assert result['diff']['before'] == 'DEBUG = True\n' and result['diff']['after'] == 'DEBUG = False\n'
+    assert not api.writes
+
+
+@pytest.mark.parametrize('secret_args', [{'secret': True}, {'_ansible_no_log': True}], ids=['secret', 'no_log'])
+def test_secret_content_is_masked_on_both_sides_and_kept_out_of_the_result(api, run_module, secret_args):
+    old, new = b'SECRET_KEY=old-secret-value\n', 'SECRET_KEY=new-secret-value\n'
+    api.expect('GET', ITEM, raw=old, headers={'Content-Type': 'application/octet-stream'})
+    api.expect('POST', ITEM, status=200)
+    args = {'path': PATH, 'content': new}
+    args.update(secret_args)
+    result = run_module(file_module, args, diff=True)
+    assert result['changed'] is True
+    assert result['diff']['before'] == '%s (old content, %d bytes)\n' % (REDACTED, len(old))
+    assert result['diff']['after'] == '%s (new content, %d bytes)\n' % (REDACTED, len(new))
+    dumped = json.dumps(result)
+    assert 'old-secret-value' not in dumped and 'new-secret-value' not in dumped
+    assert 'sha256' not in result
+    assert api.calls[1]['streamed'].count(b'new-secret-value') == 1
 
 
 def test_same_content_sends_one_get_and_no_write(api, run_module):

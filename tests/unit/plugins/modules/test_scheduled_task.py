@@ -147,7 +147,8 @@ def test_new_task_needs_interval_and_minute(api, run_module, missing):
     args = dict(BACKUP)
     del args[missing]
     result = run_module(scheduled_task, args)
-    assert result['failed'] is True and result['msg'] == '%s is required to create the scheduled task' % missing
+    assert result['failed'] is True
+    assert result['msg'].startswith('%s is required to create the scheduled task' % missing)
 
 
 def test_hour_for_an_existing_hourly_task_fails_before_any_write(api, run_module):
@@ -158,7 +159,7 @@ def test_hour_for_an_existing_hourly_task_fails_before_any_write(api, run_module
 
 
 def test_quota_answer_becomes_a_clear_error(api, run_module):
-    api.expect('GET', 'schedule/', json=[])
+    api.expect('GET', 'schedule/', json=[task(6000002, command='/home/alice/other.sh', description='other')])
     api.expect('POST', 'schedule/', status=403, json={'detail': 'You have reached your maximum number of scheduled tasks'})
     result = run_module(scheduled_task, BACKUP)
     assert result['failed'] is True
@@ -230,3 +231,13 @@ def test_info_filters(api, run_module):
     assert [t['id'] for t in run_module(scheduled_task_info, {'id': 6000002})['scheduled_tasks']] == [6000002]
     api.expect('GET', 'schedule/7/', status=404, json={'detail': 'Not found.'})
     assert run_module(scheduled_task_info, {'id': 7})['scheduled_tasks'] == []
+
+
+def test_quota_answer_without_any_task_says_the_plan_has_none(api, run_module):
+    # A new free account: its quota is 0, so "delete a task you no longer need" would send the user nowhere.
+    api.expect('GET', 'schedule/', json=[])
+    api.expect('POST', 'schedule/', status=403, json={'detail': 'You have reached your maximum number of scheduled tasks'})
+    result = run_module(scheduled_task, BACKUP)
+    assert result['failed'] is True
+    assert "The account's plan allows no scheduled task" in result['msg'] and 'need a paid account' in result['msg']
+    assert 'Delete' not in result['msg']

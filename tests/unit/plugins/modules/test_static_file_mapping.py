@@ -167,10 +167,11 @@ def test_converged_set_with_purge_costs_exactly_one_get(api, run_module):
 
 def test_set_creates_updates_and_purges_only_the_undeclared(api, run_module):
     api.expect('GET', LIST, json=[mapping(11, '/static/', '/old'), mapping(14, '/other/', '/x'), mapping(15, '/static', '/y')])
-    api.expect('DELETE', item(14), status=204)
-    api.expect('DELETE', item(15), status=204)
+    # Updates, then creations, then purges: a failure half-way leaves the declared mappings in place.
     api.expect('PATCH', item(11), json=STATIC, body={'path': '/home/alice/mysite/static'})
     api.expect('POST', LIST, status=201, json=MEDIA, body={'url': '/media/', 'path': '/home/alice/mysite/media'})
+    api.expect('DELETE', item(14), status=204)
+    api.expect('DELETE', item(15), status=204)
     result = run_module(static_file_mapping, {'mappings': DECLARED, 'purge': True}, diff=True)
     assert result['changed'] is True
     assert result['mappings'] == [MEDIA, STATIC]
@@ -194,7 +195,8 @@ def test_set_in_check_mode_predicts_the_whole_set(api, run_module):
     assert result['changed'] is True
     assert result['mappings'] == [{'id': None, 'url': '/media/', 'path': '/home/alice/mysite/media'}, STATIC]
     assert [m['url'] for m in result['diff']['before']['mappings']] == ['/other/', '/static/']
-    assert result['diff']['after']['mappings'] == result['mappings']
+    # The diff shows what is known: the new mapping's id is not (the server gives it), so it is left out.
+    assert result['diff']['after']['mappings'] == [{'url': '/media/', 'path': '/home/alice/mysite/media'}, STATIC]
     assert not api.writes
 
 
@@ -255,3 +257,21 @@ def test_info_of_a_missing_web_app_fails(api, run_module):
     api.expect('GET', 'webapps/gone.example.com/static_files/', status=404, json={'detail': 'Not found.'})
     result = run_module(static_file_mapping_info, {'domain_name': 'gone.example.com'})
     assert result['failed'] is True and 'there is no web app gone.example.com' in result['msg']
+
+
+def test_a_failure_after_a_write_reports_changed_and_what_was_done(api, run_module):
+    # The declared mapping is created before the old one is purged: the refused creation leaves the old one
+    # in place (never a web app without any mapping) ...
+    api.expect('GET', LIST, json=[mapping(14, '/other/', '/x')])
+    api.expect('POST', LIST, status=400, json={'url': ['bad url']})
+    result = run_module(static_file_mapping, {'mappings': [DECLARED[0]], 'purge': True})
+    assert result['failed'] is True and not result.get('changed')
+    assert not [call for call in api.writes if call['method'] == 'DELETE']
+    # ... and a failure after a write says changed=true and what was written.
+    api.expect('GET', LIST, json=[mapping(11, '/static/', '/old'), mapping(14, '/other/', '/x')])
+    api.expect('PATCH', item(11), json=STATIC, body={'path': '/home/alice/mysite/static'})
+    api.expect('POST', LIST, status=400, json={'url': ['bad url']})
+    result = run_module(static_file_mapping, {'mappings': DECLARED, 'purge': True})
+    assert result['failed'] is True and result['changed'] is True
+    assert "Before this failure the task changed path of the static file mapping /static/" in result['msg']
+    assert 'bad url' in result['msg']

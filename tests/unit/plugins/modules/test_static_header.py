@@ -134,9 +134,9 @@ def test_converged_set_costs_exactly_one_get(api, run_module):
 def test_set_purges_only_the_undeclared(api, run_module):
     other = header(24, '/static/', 'X-Frame-Options', 'DENY')
     api.expect('GET', LIST, json=[CACHE, other, dict(MEDIA, value='max-age=1')])
-    api.expect('DELETE', item(24), status=204)
     api.expect('PATCH', item(23), json=MEDIA, body={'value': 'no-cache'})
     api.expect('POST', LIST, status=201, json=NOSNIFF, body=DECLARED[1])
+    api.expect('DELETE', item(24), status=204)
     result = run_module(static_header, {'headers': DECLARED, 'purge': True}, diff=True)
     assert result['changed'] is True and result['headers'] == [MEDIA, CACHE, NOSNIFF]
     assert result['diff']['before']['headers'] == [dict(MEDIA, value='max-age=1'), CACHE, other]
@@ -159,8 +159,8 @@ def test_set_duplicates_fail_without_purge_and_are_repaired_with_it(api, run_mod
     result = run_module(static_header, {'headers': [ONE]})
     assert result['failed'] is True and 'ids: 21, 25' in result['msg']
     api.expect('GET', LIST, json=[dict(CACHE, value='old'), duplicate])
-    api.expect('DELETE', item(25), status=204)
     api.expect('PATCH', item(21), json=CACHE, body={'value': 'max-age=86400'})
+    api.expect('DELETE', item(25), status=204)
     result = run_module(static_header, {'headers': [ONE], 'purge': True})
     assert result['changed'] is True and result['headers'] == [CACHE]
     # when one of them already matches, that one is kept
@@ -176,3 +176,11 @@ def test_info_filters_by_url_and_name(api, run_module):
     assert result['headers'] == [MEDIA, CACHE]
     api.expect('GET', LIST, json=[CACHE, NOSNIFF, MEDIA])
     assert run_module(static_header_info, {'url': '/static/'})['headers'] == [CACHE, NOSNIFF]
+
+
+def test_purging_an_empty_set_of_a_webapp_check_mode_predicts_gives_no_warning(api, run_module):
+    # The role purges an empty header list by default; in a check run the web app is only predicted.
+    api.expect('GET', LIST, status=404, json={'detail': 'Not found.'})
+    result = run_module(static_header, {'headers': [], 'purge': True}, check_mode=True, diff=True)
+    assert result['changed'] is False
+    assert result['warnings'] == []

@@ -14,6 +14,15 @@ DOMAIN = 'alice.pythonanywhere.com'
 ITEM = 'webapps/%s/' % DOMAIN
 
 
+VERSIONS = {'default_python_version': '3.10', 'available_python_versions': ['3.10', '3.11', '3.12', '3.13']}
+VENV = '/home/alice/.virtualenvs/v'
+
+
+def venv_listing(*names):
+    url = 'https://www.pythonanywhere.com/api/v0/user/alice/files/path%s/%%s' % VENV
+    return dict((name, {'type': 'file', 'url': url % name}) for name in names)
+
+
 def remote(**changes):
     app = {
         'id': 7, 'user': 'alice', 'domain_name': DOMAIN, 'python_version': '3.13',
@@ -27,6 +36,7 @@ def remote(**changes):
 
 def test_create_sends_python_xy_then_patches_the_rest(api, run_module):
     api.expect('GET', ITEM, status=404, json={'detail': 'Not found.'})
+    api.expect('GET', 'default_python_version/', json=VERSIONS)
     api.expect('POST', 'webapps/', status=201, json={'status': 'OK'},
                form={'domain_name': DOMAIN, 'python_version': 'python313'})
     api.expect('GET', ITEM, json=remote(source_directory='/home/alice/'))
@@ -42,6 +52,7 @@ def test_create_sends_python_xy_then_patches_the_rest(api, run_module):
 
 def test_create_in_check_mode_sends_no_write(api, run_module):
     api.expect('GET', ITEM, status=404, json={'detail': 'Not found.'})
+    api.expect('GET', 'default_python_version/', json=VERSIONS)
     result = run_module(webapp, {'python_version': 'python313', 'force_https': True}, check_mode=True)
     assert result['changed'] is True
     assert result['webapp']['python_version'] == '3.13'
@@ -71,6 +82,8 @@ def test_update_diff_shows_only_the_change_and_redacts_the_password(api, run_mod
 
 def test_python_version_is_patched_before_the_virtualenv(api, run_module):
     api.expect('GET', ITEM, json=remote(python_version='3.10'))
+    api.expect('GET', 'default_python_version/', json=VERSIONS)
+    api.expect('GET', 'files/path' + VENV, json=venv_listing('bin'))
     api.expect('PATCH', ITEM, json=remote(python_version='3.13'), form={'python_version': '3.13'})
     api.expect('PATCH', ITEM, json=remote(python_version='3.13', virtualenv_path='/home/alice/.virtualenvs/v'),
                form={'virtualenv_path': '/home/alice/.virtualenvs/v'})
@@ -140,6 +153,7 @@ def test_create_without_python_version_fails_clearly(api, run_module):
 
 def test_api_error_names_method_path_status_and_message(api, run_module):
     api.expect('GET', ITEM, status=404, json={'detail': 'Not found.'})
+    api.expect('GET', 'default_python_version/', json=VERSIONS)
     api.expect('POST', 'webapps/', status=400,
                json={'error_message': 'You cannot create any more webapps - your account only allows 1'})
     result = run_module(webapp, {'python_version': '3.13'})
@@ -165,3 +179,95 @@ def test_info_lists_without_passwords(api, run_module):
 def test_info_missing_domain_is_empty(api, run_module):
     api.expect('GET', 'webapps/nope.example.com/', status=404, json={'detail': 'Not found.'})
     assert run_module(webapp_info, {'domain_name': 'nope.example.com'})['webapps'] == []
+
+
+def test_reload_of_a_missing_webapp_fails_saying_it_does_not_exist(api, run_module):
+    api.expect('GET', ITEM, status=404, json={'detail': 'Not found.'})
+    result = run_module(webapp, {'state': 'reloaded'})
+    assert result['failed'] is True
+    assert result['msg'] == ('there is no web app alice.pythonanywhere.com to reload: create it first '
+                             '(state=present with python_version)')
+    assert not api.writes
+
+
+def test_reload_of_a_missing_webapp_in_check_mode_is_a_predicted_reload(api, run_module):
+    api.expect('GET', ITEM, status=404, json={'detail': 'Not found.'})
+    result = run_module(webapp, {'state': 'reloaded'}, check_mode=True, diff=True)
+    assert 'failed' not in result
+    assert result['changed'] is True and result['reloaded'] is True
+    assert result['diff'] == {'before': {}, 'after': {}}
+    assert 'check mode predicts the reload' in result['warnings'][0]
+    assert not api.writes
+
+
+def test_create_without_a_password_shows_no_password_in_the_diff(api, run_module):
+    # The server answers an empty password for a new web app: nothing the user set, nothing to show.
+    api.expect('GET', ITEM, status=404, json={'detail': 'Not found.'})
+    api.expect('GET', 'default_python_version/', json=VERSIONS)
+    api.expect('POST', 'webapps/', status=201, json={'status': 'OK'},
+               form={'domain_name': DOMAIN, 'python_version': 'python313'})
+    api.expect('GET', ITEM, json=remote(source_directory='/home/alice/'))
+    result = run_module(webapp, {'python_version': '3.13'}, diff=True)
+    assert result['changed'] is True
+    assert 'password_protection_password' not in result['diff']['after']
+
+
+def test_check_mode_diff_of_a_new_webapp_shows_known_values_only(api, run_module):
+    api.expect('GET', ITEM, status=404, json={'detail': 'Not found.'})
+    api.expect('GET', 'default_python_version/', json=VERSIONS)
+    result = run_module(webapp, {'python_version': '3.13', 'force_https': True,
+                                 'password_protection_password': 'pw-secret'}, check_mode=True, diff=True)
+    after = result['diff']['after']
+    assert None not in after.values()
+    assert after['python_version'] == '3.13' and after['force_https'] is True
+    assert after['password_protection_password'].endswith('(changed)')
+    assert 'pw-secret' not in json.dumps(result)
+
+
+def test_create_then_refused_patch_reports_changed_and_that_the_webapp_exists(api, run_module):
+    api.expect('GET', ITEM, status=404, json={'detail': 'Not found.'})
+    api.expect('GET', 'default_python_version/', json=VERSIONS)
+    api.expect('GET', 'files/path/home/alice/.virtualenvs/old', json=venv_listing('bin'))
+    api.expect('POST', 'webapps/', status=201, json={'status': 'OK'},
+               form={'domain_name': DOMAIN, 'python_version': 'python313'})
+    api.expect('GET', ITEM, json=remote(source_directory='/home/alice/'))
+    api.expect('PATCH', ITEM, status=400,
+               json={'virtualenv_path': ['The virtualenv was built for Python 3.10, not 3.13']},
+               form={'virtualenv_path': '/home/alice/.virtualenvs/old'})
+    result = run_module(webapp, {'python_version': '3.13', 'virtualenv_path': '/home/alice/.virtualenvs/old'})
+    assert result['failed'] is True and result['changed'] is True
+    assert 'created the web app alice.pythonanywhere.com, which now exists' in result['msg']
+    assert 'Python 3.10' in result['msg']
+
+
+def test_python_version_the_image_does_not_offer_fails_before_any_write_also_in_check_mode(api, run_module):
+    for check_mode in (True, False):
+        api.expect('GET', ITEM, status=404, json={'detail': 'Not found.'})
+        api.expect('GET', 'default_python_version/', json=VERSIONS)
+        result = run_module(webapp, {'python_version': 'python399'}, check_mode=check_mode)
+        assert result['failed'] is True
+        assert result['msg'].startswith('python_version python399 is not offered by the account')
+        assert '3.10, 3.11, 3.12, 3.13' in result['msg']
+    assert not api.writes
+
+
+def test_missing_virtualenv_fails_before_any_write_also_in_check_mode(api, run_module):
+    for check_mode in (True, False):
+        api.expect('GET', ITEM, json=remote())
+        api.expect('GET', 'files/path' + VENV, status=404, json={'detail': 'No such file or directory'})
+        result = run_module(webapp, {'virtualenv_path': VENV}, check_mode=check_mode)
+        assert result['failed'] is True
+        assert result['msg'].startswith('virtualenv_path %s does not exist on PythonAnywhere' % VENV)
+    assert not api.writes
+
+
+def test_virtualenv_of_another_python_fails_before_the_webapp_is_created(api, run_module):
+    api.expect('GET', ITEM, status=404, json={'detail': 'Not found.'})
+    api.expect('GET', 'default_python_version/', json=VERSIONS)
+    api.expect('GET', 'files/path' + VENV, json=venv_listing('bin', 'pyvenv.cfg'))
+    api.expect('GET', 'files/path' + VENV + '/pyvenv.cfg', raw=b'home = /usr/bin\nversion = 3.10.12\n',
+               headers={'Content-Type': 'application/octet-stream'})
+    result = run_module(webapp, {'python_version': '3.13', 'virtualenv_path': VENV})
+    assert result['failed'] is True
+    assert 'was built for Python 3.10, but the web app will use Python 3.13' in result['msg']
+    assert not api.writes

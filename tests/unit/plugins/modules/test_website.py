@@ -121,7 +121,19 @@ def test_reload_in_check_mode_sends_nothing(api, run_module):
 def test_reload_of_a_missing_site_without_command_fails_before_any_write(api, run_module):
     api.expect('GET', ITEM, status=404, json=NOT_FOUND)
     result = run_module(website, {'state': 'reloaded'})
-    assert result['failed'] is True and 'command is required' in result['msg']
+    assert result['failed'] is True
+    assert result['msg'] == ('there is no website alice.pythonanywhere.com to reload: create it first '
+                             '(state=present with command)')
+    assert not api.writes
+
+
+def test_reload_of_a_missing_site_in_check_mode_is_a_predicted_reload(api, run_module):
+    # A handler run in a check run: the task that creates the site only predicted it.
+    api.expect('GET', ITEM, status=404, json=NOT_FOUND)
+    result = run_module(website, {'state': 'reloaded'}, check_mode=True)
+    assert 'failed' not in result
+    assert result['changed'] is True and result['reloaded'] is True
+    assert 'there is no website alice.pythonanywhere.com yet' in result['warnings'][0]
     assert not api.writes
 
 
