@@ -85,7 +85,8 @@ class ActionModule(FilesActionBase):
         requests = 0
         for _attempt in range(REPLANS):
             planned = self.run_module(
-                dict(module_args, _controller={'phase': 'plan', 'local': hashes, 'ignore_patterns': ignore_lines}),
+                dict(module_args, _controller={'phase': 'plan', 'local': hashes, 'ignore_patterns': ignore_lines,
+                                               'controller_pid': os.getppid() if self.is_local() else None}),
                 task_vars)
             if planned.get('failed'):
                 result.update(planned)
@@ -107,7 +108,8 @@ class ActionModule(FilesActionBase):
                 'progress': Progress(display.display, dest, len(ops), batch_size, started=started),
                 'base': module_args, 'task_vars': task_vars, 'ignore_lines': ignore_lines,
                 'apply': {'run_id': sync.new_run_id(), 'known': the_plan['known'],
-                          'invalidate_first': the_plan['invalidate_first'], 'fingerprint': the_plan['fingerprint'],
+                          'invalidate_first': the_plan['invalidate_first'], 'lease_read': the_plan['lease_read'],
+                          'fingerprint': the_plan['fingerprint'],
                           'transfer': chosen},
             }
             if chosen == archive.ARCHIVE:
@@ -145,7 +147,7 @@ class ActionModule(FilesActionBase):
                       'invalidate': invalidate, 'final': final, 'run_id': run['apply']['run_id'],
                       'transfer': run['apply'].get('transfer'),
                       'ignore_patterns': run['ignore_lines'], 'first': first,
-                      'fingerprint': run['apply']['fingerprint'],
+                      'lease_read': run['apply']['lease_read'], 'fingerprint': run['apply']['fingerprint'],
                       # The worker's parent is ansible-playbook: a module on this machine stops if it dies (a
                       # module on another host ends with its connection).
                       'controller_pid': os.getppid() if self.is_local() else None}

@@ -3,39 +3,51 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""A lease on a sync's destination, held on PythonAnywhere itself: only its holder writes there.
+"""A lease on a sync's destination, carried inside its manifest: only its holder writes there.
 
 Two syncs into one ``dest`` (two redeploys started at once, or a redeploy racing a sync whose controller was
 killed) would otherwise interleave their uploads and their manifests, and the last manifest written could
-claim files the other run replaced. So a sync writes nothing into ``dest`` until it holds the lease: a small
-JSON file next to the manifest naming its owner (the run id, host and process) and when it expires.
+claim files the other run replaced. So a sync uploads nothing into ``dest`` until it holds the lease: a
+``lease`` member of the *incomplete* manifest naming its owner (the run id, host and process), a nonce and
+when it expires. A complete manifest carries no lease: writing it releases the lease.
 
-The files API has no "create if absent", so taking the lease is done in a way that two contenders cannot
-both win (a proof in terms of the order in which the server sees the requests):
+The lease costs one request over a sync without it, because it rides on requests a sync sends anyway:
 
-1. read the lease file; if another owner's lease is live, wait (polling) until it is released or expires;
-2. write ours, but only if the read (from the moment it was sent) and the write (until its answer) took less
-   than ``settle`` seconds; otherwise start again;
-3. wait ``settle`` seconds, read it back: the lease is ours only if it still holds our nonce.
+1. the manifest read that planning does is the lease read: if it shows another run's live lease, planning
+   waits (polling that read) until the lease is released or expires, and plans from the read that saw it free;
+2. the "incomplete" manifest a run writes before its first upload is the lease write (it carries our nonce).
+   It must be answered less than ``settle`` seconds after the lease read was sent. When more than 3/4 of
+   that has passed before the write (the plan took long, or a second module run applies it), the manifest is
+   read again first: it must still be the one the plan was made from (else plan again: another run wrote
+   ``dest``, and our entries could be false). When the write itself was slow, the manifest is read again
+   (ours must still be there) and written again, timed from that read;
+3. after ``settle`` seconds, one read-back of the manifest: the lease is ours only if it holds our nonce.
+   That read-back is the one request a sync without lease does not send (14 for 10 changed files, not 13).
 
 A contender B that read "free" before our write landed writes within ``settle`` of that read, so before our
-read-back: we see B's lease and give way (B sees its own and wins). A lease expires ``ttl`` seconds after it
-was written (by the writer's clock, checked by the reader's clock) or, whatever the clocks say, when a
-waiter saw it unchanged for ``ttl`` seconds. The holder renews it every ``ttl / 3`` seconds, so a live run's
-lease never expires; the run checks its lease before every manifest write and stops if it lost it.
+read-back: we see B's nonce and give way (B sees its own and wins). The read-back cannot be merged with
+another request: before the first upload a run reads nothing else, and no answer of the files API to a
+write shows another writer (it has no conditional write). Nor can it come later: a run that uploaded
+before knowing it held the lease may already have replaced files of the run that did hold it.
+
+A lease expires ``ttl`` seconds after it was written (by the writer's clock, checked by the reader's clock) or,
+whatever the clocks say, when a waiter saw the manifest unchanged for ``ttl`` seconds. The holder renews it every
+``ttl / 3`` seconds by reading the manifest (it must still hold our nonce) and rewriting its last incomplete
+manifest with a new expiry; a run that finds it lost its lease writes nothing more. A run that fails releases
+the lease by writing its incomplete manifest without one; a killed run leaves an incomplete manifest with a
+lease that expires. A ``.lock`` file left by the 0.1.0 development scheme is ignored (never synced or deleted).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import time
 import uuid
 
-from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._files import FilesError, join_remote
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _manifest as manifest
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._files import FilesError
 
-TOOL = 'pythonanywhere.pythonanywhere.directory_sync'
 SUFFIX = '.lock'
 
 
@@ -44,6 +56,7 @@ class LeaseError(FilesError):
 
 
 def lease_name(manifest_name):
+    """The separate lease file of the 0.1.0 development scheme: left alone by every sync."""
     return manifest_name + SUFFIX
 
 
@@ -52,19 +65,64 @@ def timings(client):
     pacer = getattr(client, 'pacer', None)
     period = getattr(pacer, 'period', 0.0) or 60.0
     limit = getattr(pacer, 'limit', 0) or 40
-    ttl = 5.0 * period
-    settle = max(2.0, 3.0 * period / limit)
+    settle = max(4.0, 3.0 * period / limit)
+    ttl = max(5.0 * period, 10.0 * settle)  # renewals (every ttl / 3) stay rare next to the settle pause
     poll = max(settle, period / 4.0)
     return ttl, settle, poll
 
 
+def describe(lease):
+    if not lease:
+        return 'an unreadable lease'
+    expires = lease.get('expires')
+    return 'run %s on %s (pid %s), lease until %s' % (
+        lease.get('owner'), lease.get('host'), lease.get('pid'),
+        time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(expires)) if isinstance(expires, (int, float)) else '?')
+
+
+def expired(lease, unchanged_for, ttl, wall):
+    """A lease is over when its ``expires`` is past (reader's clock) or it was seen unchanged for ``ttl``."""
+    if unchanged_for is not None and unchanged_for >= ttl:
+        return True
+    expires = lease.get('expires')
+    return isinstance(expires, (int, float)) and not isinstance(expires, bool) and expires < wall
+
+
+def wait_until_free(read, timeout, ttl, poll, clock=None, wall=None, sleep=None, should_stop=None):
+    """Read the manifest (``read()`` returns a :class:`._manifest.Manifest` with ``fingerprint`` and ``sent``,
+    the monotonic time the GET was sent) until it carries no live lease; return that read. Waits up to
+    ``timeout`` seconds, then raises :class:`LeaseError` naming the holder."""
+    clock, wall, sleep = clock or time.monotonic, wall or time.time, sleep or time.sleep
+    started = clock()
+    seen, unchanged_since = None, None
+    while True:
+        found = read()
+        lease = found.lease
+        if lease is None:
+            return found
+        if found.fingerprint != seen:
+            seen, unchanged_since = found.fingerprint, clock()
+        if expired(lease, clock() - unchanged_since, ttl, wall()):
+            return found
+        reason = should_stop() if should_stop is not None else None
+        if reason:
+            raise LeaseError('stopped while waiting for the lease in %s: %s' % (found.path, reason))
+        if clock() - started + poll > timeout:
+            raise LeaseError(
+                'another sync holds %s: %s. Waited %.0f s (lock_timeout); try again when it is done, or, if no '
+                'sync is running, wait for the lease to expire' % (found.path, describe(lease), clock() - started))
+        sleep(poll)
+
+
 class Lease:
-    """The lease file ``<dest>/<manifest_name>.lock`` for one run (``owner`` is the run id)."""
+    """This run's lease in ``<dest>/<manifest_name>`` (``owner`` is the run id). It writes the manifest:
+    :meth:`record` is the only way a holder writes it."""
 
     def __init__(self, remote, dest, manifest_name, owner, ttl=300.0, settle=4.5, poll=15.0,
                  clock=None, wall=None, sleep=None):
         self.remote = remote
-        self.path = join_remote(dest, lease_name(manifest_name))
+        self.dest = dest
+        self.name = manifest_name
         self.owner = owner
         self.ttl = float(ttl)
         self.settle = float(settle)
@@ -75,119 +133,113 @@ class Lease:
         self.held = False
         self.renewed_at = None
         self.nonce = None
+        self.files = {}      # the entries of the last incomplete manifest written (rewritten on renewal)
+        self.run_id = owner
         self.waited = 0.0
 
-    # -- reading and writing the file -----------------------------------------------------------------
     def read(self):
-        """The lease document, ``None`` when there is none, ``{}`` when it cannot be read (treated as a
-        foreign lease that expires after ``ttl`` seconds unchanged)."""
-        raw, _content_type = self.remote.fetch(self.path)
-        if raw is None:
-            return None
-        try:
-            document = json.loads(raw.decode('utf-8'))
-        except (ValueError, UnicodeDecodeError):
-            return {}
-        return document if isinstance(document, dict) else {}
+        return manifest.fetch(self.remote, self.dest, self.name, clock=self.clock)
 
-    def _write(self):
+    def _stamp(self):
         self.nonce = uuid.uuid4().hex
-        document = {
-            'tool': TOOL,
-            'owner': self.owner,
-            'nonce': self.nonce,
-            'host': socket.gethostname(),
-            'pid': os.getpid(),
-            'expires': self.wall() + self.ttl,
-            'ttl': self.ttl,
-        }
-        self.remote.upload(self.path, content=(json.dumps(document, sort_keys=True) + '\n').encode('ascii'))
-        self.renewed_at = self.clock()
+        return {'owner': self.owner, 'nonce': self.nonce, 'host': socket.gethostname(), 'pid': os.getpid(),
+                'expires': self.wall() + self.ttl, 'ttl': self.ttl}
 
-    def _expired(self, document, unchanged_since):
-        if unchanged_since is not None and self.clock() - unchanged_since >= self.ttl:
-            return True
-        expires = document.get('expires')
-        return isinstance(expires, (int, float)) and not isinstance(expires, bool) and expires < self.wall()
+    def _write(self, files, complete, with_lease):
+        lease = self._stamp() if with_lease else None
+        written_at = self.clock()
+        self.remote.upload(manifest.path_of(self.dest, self.name),
+                           content=manifest.build(self.dest, files, complete, self.run_id, lease=lease))
+        if with_lease:
+            self.renewed_at = written_at
+        if not complete:
+            self.files = dict(files)
 
-    @staticmethod
-    def describe(document):
-        if not document:
-            return 'an unreadable lease file'
-        return 'run %s on %s (pid %s), lease until %s' % (
-            document.get('owner'), document.get('host'), document.get('pid'),
-            time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(document['expires']))
-            if isinstance(document.get('expires'), (int, float)) else '?')
+    def _ours(self, found):
+        return found.lease is not None and found.lease.get('owner') == self.owner \
+            and found.lease.get('nonce') == self.nonce
 
     # -- the protocol ---------------------------------------------------------------------------------
-    def acquire(self, timeout, should_stop=None):
-        """Take the lease, waiting up to ``timeout`` seconds for another run to release it (or for it to
-        expire). Raises :class:`LeaseError` when it cannot be had in time, or when ``should_stop()`` gives a
-        reason while waiting."""
-        started = self.clock()
-        seen, unchanged_since = None, None
+    def take(self, read_sent, files, fingerprint):
+        """Write the incomplete manifest ``files`` with our lease, after a read sent at ``read_sent`` (monotonic)
+        that saw no live lease and the manifest ``fingerprint`` the plan was made from; then, ``settle`` seconds
+        later, read it back. True when the lease is ours; False when another run wrote the manifest meanwhile
+        (nothing was uploaded: plan again)."""
+        sent = read_sent
+        if self.clock() - sent > self.settle * 0.75:
+            # Too late to write on that read (the write must be answered within settle of it): read again. The
+            # manifest must still be the plan's: a run that wrote dest since would make our entries false.
+            again = self.read()
+            if again.fingerprint != fingerprint or (again.lease is not None and not expired(
+                    again.lease, None, self.ttl, self.wall())):
+                return False
+            sent = again.sent
         while True:
-            reason = should_stop() if should_stop is not None else None
-            if reason:
-                raise LeaseError('stopped while waiting for %s: %s' % (self.path, reason))
-            sent = self.clock()
-            current = self.read()
-            if current is not None and current.get('owner') != self.owner:
-                if current != seen:
-                    seen, unchanged_since = current, self.clock()
-                if not self._expired(current, unchanged_since):
-                    if self.clock() - started + self.poll > timeout:
-                        waited = self.clock() - started
-                        raise LeaseError(
-                            'another sync holds %s: %s. Waited %.0f s (lock_timeout); try again when it is done, '
-                            'or delete that file if no sync is running' % (self.path, self.describe(current), waited))
-                    self.sleep(self.poll)
-                    self.waited += self.poll
-                    continue
-            self._write()
-            if self.clock() - sent > self.settle:
-                continue  # too slow to be sure nobody wrote in between: write and check again
-            self.sleep(self.settle)
-            self.waited += self.settle
-            back = self.read()
-            if back is not None and back.get('owner') == self.owner and back.get('nonce') == self.nonce:
-                self.held = True
-                return
-            if back is not None:
-                seen, unchanged_since = back, self.clock()
-            if self.clock() - started > timeout:
-                raise LeaseError('could not take %s: another sync took it at the same time (%s)'
-                                 % (self.path, self.describe(back or {})))
+            self._write(files, False, True)
+            if self.clock() - sent <= self.settle:
+                break
+            # The write itself was slow: read again (ours must be there) and write again, timed from that read.
+            again = self.read()
+            if not self._ours(again):
+                return False
+            sent = again.sent
+        self.sleep(self.settle)
+        self.waited += self.settle
+        self.held = self._ours(self.read())
+        return self.held
 
     def adopt(self):
-        """Continue holding a lease taken by an earlier module run of the same sync (one run per batch)."""
+        """Continue holding the lease taken by an earlier module run of the same sync (one run per batch):
+        one read; the manifest must still carry this owner's lease."""
         current = self.read()
-        if current is None or current.get('owner') != self.owner:
-            raise LeaseError('this sync lost its lease %s (now: %s); nothing more is written'
-                             % (self.path, self.describe(current) if current else 'no lease'))
-        self.nonce = current.get('nonce')
-        self._write()
+        if current.lease is None or current.lease.get('owner') != self.owner or not current.lease.get('nonce'):
+            raise LeaseError('this sync lost its lease in %s (now: %s); nothing more is written'
+                             % (current.path, describe(current.lease) if current.lease else 'no lease'))
+        self.nonce = current.lease['nonce']
+        self.files = dict(current.files)
+        expires = current.lease.get('expires')
+        left = expires - self.wall() if isinstance(expires, (int, float)) else 0.0
+        self.renewed_at = self.clock() - max(0.0, self.ttl - left)
         self.held = True
 
-    def ensure(self):
-        """Called before every manifest write (and between operations): renew when a third of the lease
-        is used. Raises :class:`LeaseError` if the lease is not held."""
+    def _check(self):
         if not self.held:
-            raise LeaseError('refusing to write %s without holding its lease' % self.path)
-        if self.renewed_at is None or self.clock() - self.renewed_at >= self.ttl / 3.0:
-            current = self.read()
-            if current is None or current.get('owner') != self.owner or current.get('nonce') != self.nonce:
-                self.held = False
-                raise LeaseError('this sync lost its lease %s (now: %s); nothing more is written'
-                                 % (self.path, self.describe(current) if current else 'no lease'))
-            self._write()
+            raise LeaseError('refusing to write %s without holding its lease' % manifest.path_of(self.dest, self.name))
+        current = self.read()
+        if not self._ours(current):
+            self.held = False
+            raise LeaseError('this sync lost its lease in %s (now: %s); nothing more is written'
+                             % (current.path, describe(current.lease) if current.lease else 'no lease'))
 
-    def release(self):
-        """Delete the lease file if this run holds it (best effort: an expired lease frees itself)."""
+    def due(self):
+        return self.renewed_at is None or self.clock() - self.renewed_at >= self.ttl / 3.0
+
+    def ensure(self):
+        """Between operations: when a third of the lease is used, check it is still ours (one read) and renew
+        it (the last incomplete manifest written again, with a new expiry). Raises :class:`LeaseError` if lost."""
+        if not self.held:
+            raise LeaseError('refusing to write %s without holding its lease' % manifest.path_of(self.dest, self.name))
+        if self.due():
+            self._check()
+            self._write(self.files, False, True)
+
+    def record(self, files, complete):
+        """Write the manifest: incomplete with our lease (renewed), or complete, which releases the lease."""
+        if not self.held:
+            raise LeaseError('refusing to write %s without holding its lease' % manifest.path_of(self.dest, self.name))
+        if self.due():
+            self._check()
+        self._write(files, complete, not complete)
+        if complete:
+            self.held = False
+
+    def release(self, files=None):
+        """After a failure: the incomplete manifest (``files``, or the last written) without a lease (best
+        effort: an expired lease frees itself)."""
         if not self.held:
             return
         self.held = False
         try:
-            self.remote.delete(self.path)
+            self._write(self.files if files is None else files, False, False)
         except Exception:  # pylint: disable=broad-exception-caught
             pass

@@ -19,6 +19,9 @@ instead of downloading every file. It is trusted only when all of these hold:
 Even an incomplete manifest never claims a file that was not uploaded: an entry is added only after its
 upload succeeded, and entries for files a run is about to replace or delete are dropped before it starts.
 The next run then lists the folders and compares contents where the manifest is silent.
+
+An incomplete manifest may carry the ``lease`` of the run writing it (see :mod:`._lease`): its owner, a nonce
+and when it expires. It is outside the checksum (a renewal changes only it); a complete manifest has none.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ import hashlib
 import json
 import re
 import time
+
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._files import join_remote, listing_entries
 
 TOOL = 'pythonanywhere.pythonanywhere.directory_sync'
 FORMAT = 1
@@ -51,6 +56,9 @@ class Manifest:
         self.files = dict(files or {})
         self.reason = reason
         self.run_id = run_id
+        self.lease = None        # an incomplete manifest's lease: a dict ({} when malformed), or None
+        self.path = None
+        self.sent = None         # monotonic time the GET that read it was sent
 
     @property
     def exists(self):
@@ -78,8 +86,9 @@ def _checksum(dest, complete, files, run_id):
     return hashlib.sha256(canonical.encode('ascii')).hexdigest()
 
 
-def build(dest, files, complete, run_id, now=None):
-    """The bytes of a manifest for ``dest`` listing ``files`` (relative path -> sha256)."""
+def build(dest, files, complete, run_id, now=None, lease=None):
+    """The bytes of a manifest for ``dest`` listing ``files`` (relative path -> sha256); an incomplete one may
+    carry a ``lease`` (a dict)."""
     files = dict(sorted(files.items()))
     document = {
         'tool': TOOL,
@@ -91,6 +100,8 @@ def build(dest, files, complete, run_id, now=None):
         'checksum': _checksum(dest, bool(complete), files, run_id),
         'files': files,
     }
+    if lease is not None and not complete:
+        document['lease'] = lease
     return (json.dumps(document, indent=0, sort_keys=False, ensure_ascii=True) + '\n').encode('ascii')
 
 
@@ -122,5 +133,33 @@ def parse(raw, dest):
         if not safe_relative(path) or not isinstance(digest, str) or not _SHA256.match(digest):
             return Manifest(CORRUPT, reason='the manifest has an invalid entry %r' % (path,))
     if not complete:
-        return Manifest(INCOMPLETE, files, reason='the run that wrote the manifest did not finish', run_id=run_id)
+        found = Manifest(INCOMPLETE, files, reason='the run that wrote the manifest did not finish', run_id=run_id)
+        if 'lease' in document:
+            lease = document['lease']
+            found.lease = lease if isinstance(lease, dict) else {}
+        return found
     return Manifest(TRUSTED, files, reason='complete manifest with %d files' % len(files), run_id=run_id)
+
+
+def path_of(dest, name):
+    return join_remote(dest, name)
+
+
+def fetch(remote, dest, name, clock=None):
+    """One GET of the manifest; a :class:`Manifest` with the ``fingerprint`` of its bytes, its ``path`` and
+    ``sent``, the monotonic time the GET was sent (the lease protocol times its write from it)."""
+    path = path_of(dest, name)
+    sent = (clock or time.monotonic)()
+    raw, content_type = remote.fetch(path)
+    found = None
+    if raw is not None and 'json' in content_type:
+        try:
+            is_listing = listing_entries(json.loads(raw.decode('utf-8'))) is not None
+        except (ValueError, UnicodeDecodeError):
+            is_listing = False
+        if is_listing:
+            found = Manifest(CORRUPT, reason='%s is a folder' % path)
+    found = found or parse(raw, dest)
+    found.fingerprint = None if raw is None else hashlib.sha256(raw).hexdigest()
+    found.path, found.sent = path, sent
+    return found

@@ -18,27 +18,31 @@ Operations come out in a safe order: removals that make room (a file where a fol
 reverse), uploads, then deletions of files no longer in the source, then folders left empty.
 
 Applying a batch (:func:`apply_batch`) keeps the manifest truthful at every moment: before the first
-write of a run it is rewritten with ``complete: false`` and only the entries the run will not touch;
+write of a run it is rewritten with ``complete: false`` and only the entries the run will not touch (that
+write carries the run's lease, see :mod:`._lease`);
 after each batch it is rewritten (still incomplete) with the files that batch uploaded; only the last
 batch writes ``complete: true``. A run killed at any point leaves a manifest that claims nothing false.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import uuid
 
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _manifest as manifest
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import PythonAnywhereError
-from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._lease import Lease, LeaseError, lease_name, timings
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._lease import (
+    Lease,
+    LeaseError,
+    lease_name,
+    timings,
+    wait_until_free,
+)
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._patterns import PathFilter, PatternError, parse_lines
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._files import (
     FilesError,
     check_remote_path,
     join_remote,
-    listing_entries,
     sha256_of_file,
 )
 
@@ -245,21 +249,15 @@ def _hold(inventory, relative, including_self=False):
         inventory.held.add(relative)
 
 
-def read_manifest(remote, dest, name):
-    """One GET of the manifest; returns a :class:`._manifest.Manifest` (with the ``fingerprint`` of its bytes)."""
-    path = join_remote(dest, name)
-    raw, content_type = remote.fetch(path)
-    found = None
-    if raw is not None and 'json' in content_type:
-        try:
-            is_listing = listing_entries(json.loads(raw.decode('utf-8'))) is not None
-        except (ValueError, UnicodeDecodeError):
-            is_listing = False
-        if is_listing:
-            found = manifest.Manifest(manifest.CORRUPT, reason='%s is a folder' % path)
-    found = found or manifest.parse(raw, dest)
-    found.fingerprint = None if raw is None else hashlib.sha256(raw).hexdigest()
-    return found
+def read_manifest(remote, dest, name, lease_timeout=None, should_stop=None):
+    """One GET of the manifest; returns a :class:`._manifest.Manifest` (with the ``fingerprint`` of its bytes).
+    With ``lease_timeout``, this read is also the lease read: while the manifest carries another run's live
+    lease, wait (polling it) up to that many seconds, and return the read that saw it free."""
+    if lease_timeout is None:
+        return manifest.fetch(remote, dest, name)
+    ttl, _settle, poll = timings(getattr(remote, 'client', None))
+    return wait_until_free(lambda: manifest.fetch(remote, dest, name), lease_timeout, ttl, poll,
+                           should_stop=should_stop)
 
 
 # --- planning ---------------------------------------------------------------------------------------
@@ -286,15 +284,15 @@ class _Draft:
         self.inventory = None
 
 
-def _learn_manifest(remote, dest, local, path_filter, manifest_name, verify):
+def _learn_manifest(remote, dest, local, path_filter, manifest_name, verify, lease_timeout=None, should_stop=None):
     """Step 1: read the manifest (one GET) and decide whether it is the whole picture.
 
     Returns ``(found, exists, entries, managed_entries)``; ``found`` is set aside (IGNORED) on ``verify`` or on
     a file/folder conflict with ``local``.
     """
-    found = read_manifest(remote, dest, manifest_name)
+    found = read_manifest(remote, dest, manifest_name, lease_timeout, should_stop)
     exists = found.exists
-    fingerprint = found.fingerprint
+    fingerprint, sent = found.fingerprint, found.sent
     if verify and found.state in (manifest.TRUSTED, manifest.INCOMPLETE):
         found = manifest.Manifest(manifest.IGNORED, reason='verify is set: contents compared, manifest not used')
     entries = found.usable_entries
@@ -302,7 +300,7 @@ def _learn_manifest(remote, dest, local, path_filter, manifest_name, verify):
     if found.state == manifest.TRUSTED and _conflicts(local, managed_entries):
         found = manifest.Manifest(manifest.IGNORED, reason='a path is a file on one side and a folder on the other')
         entries = managed_entries = {}
-    found.fingerprint = fingerprint
+    found.fingerprint, found.sent = fingerprint, sent
     return found, exists, entries, managed_entries
 
 
@@ -391,14 +389,17 @@ def _operations(draft):
     return ops
 
 
-def plan(remote, dest, local, path_filter, delete=False, manifest_name=manifest.DEFAULT_NAME, verify=False):
+def plan(remote, dest, local, path_filter, delete=False, manifest_name=manifest.DEFAULT_NAME, verify=False,
+         lease_timeout=None, should_stop=None):
     """Compare ``local`` (``{relative: sha256}``) with the tree at ``dest``; return a JSON-able plan.
 
-    Sends only reads. ``remote`` is a :class:`._files.RemoteFiles`.
+    Sends only reads. ``remote`` is a :class:`._files.RemoteFiles`. With ``lease_timeout`` (a run that will
+    write), the manifest read is the lease read (see :func:`read_manifest`); ``lease_read`` in the plan is
+    when it was sent (monotonic clock), for :func:`hold_destination`.
     """
     started = remote.requests
     found, manifest_exists, entries, managed_entries = _learn_manifest(
-        remote, dest, local, path_filter, manifest_name, verify)
+        remote, dest, local, path_filter, manifest_name, verify, lease_timeout, should_stop)
     source_dirs = set(p for rel in local for p in parents(rel))
     draft = _Draft()
     if found.state == manifest.TRUSTED:
@@ -414,6 +415,7 @@ def plan(remote, dest, local, path_filter, delete=False, manifest_name=manifest.
         'mode': mode,
         'manifest': dict(found.summary(), name=manifest_name, exists=manifest_exists),
         'fingerprint': found.fingerprint,
+        'lease_read': found.sent,
         'added': sorted(draft.add),
         'changed': sorted(draft.change),
         'unchanged': len(draft.unchanged),
@@ -441,16 +443,14 @@ def write_manifest(remote, dest, name, files, complete, run_id):
     remote.upload(join_remote(dest, name), content=manifest.build(dest, files, complete, run_id))
 
 
-def hold_destination(remote, dest, manifest_name, run_id, timeout, fingerprint=False, should_stop=None):
-    """Take the lease on ``dest`` (waiting up to ``timeout`` seconds for another sync), then check that the
-    manifest is still the one the plan was made from (``fingerprint``, unless False): another run may have
-    written ``dest`` between the plan and now. Returns the held :class:`._lease.Lease`, or None when the
-    manifest changed (the lease is released then, and the caller plans again)."""
+def hold_destination(remote, dest, manifest_name, run_id, lease_read, known, fingerprint):
+    """Take the lease on ``dest`` for a plan whose manifest read (the lease read, made with ``lease_timeout``)
+    was sent at ``lease_read`` and saw the manifest ``fingerprint``: write the incomplete manifest of the
+    entries ``known`` with our lease, read it back ``settle`` seconds later. Returns the held :class:`._lease.Lease`, or None when another run wrote the
+    manifest meanwhile (nothing was uploaded: the caller plans again, from that run's manifest)."""
     ttl, settle, poll = timings(getattr(remote, 'client', None))
     lease = Lease(remote, dest, manifest_name, run_id, ttl=ttl, settle=settle, poll=poll)
-    lease.acquire(timeout, should_stop=should_stop)
-    if fingerprint is not False and read_manifest(remote, dest, manifest_name).fingerprint != fingerprint:
-        lease.release()
+    if lease_read is None or not lease.take(lease_read, known, fingerprint):
         return None
     return lease
 
@@ -461,19 +461,20 @@ def sync_tree(remote, dest, sources, hashes, path_filter, delete=False, manifest
     another run wrote ``dest`` meanwhile, apply. Returns ``(plan, applied or None)``. ``apply(plan, run_id,
     lease)``, if given, applies the plan instead of :func:`apply_batch` (the archive transfer)."""
     for _attempt in range(replans):
-        the_plan = plan(remote, dest, hashes, path_filter, delete=delete, manifest_name=manifest_name, verify=verify)
+        the_plan = plan(remote, dest, hashes, path_filter, delete=delete, manifest_name=manifest_name, verify=verify,
+                        lease_timeout=None if check_mode else lock_timeout, should_stop=should_stop)
         if check_mode or not (the_plan['ops'] or needs_manifest_write(the_plan)):
             return the_plan, None
         run_id = new_run_id()
-        lease = hold_destination(remote, dest, manifest_name, run_id, lock_timeout, the_plan['fingerprint'],
-                                 should_stop=should_stop)
+        lease = hold_destination(remote, dest, manifest_name, run_id, the_plan['lease_read'], the_plan['known'],
+                                 the_plan['fingerprint'])
         if lease is None:
             continue
         try:
             if apply is not None:
                 return the_plan, apply(the_plan, run_id, lease)
             return the_plan, apply_batch(remote, dest, the_plan['ops'], sources, the_plan['known'], path_filter,
-                                         manifest_name=manifest_name, invalidate=the_plan['invalidate_first'],
+                                         manifest_name=manifest_name, invalidate=False,
                                          final=True, run_id=run_id, lease=lease, should_stop=should_stop)
         finally:
             lease.release()
@@ -522,8 +523,9 @@ def apply_batch(remote, dest, ops, sources, known, path_filter, manifest_name=ma
     manifest as incomplete before the first write. ``final``: write it complete at the end.
     ``checkpoint_every``: also rewrite it (incomplete) after every so many operations, so that an
     interrupted run loses at most that many. ``progress(done, uploaded, removed)`` is called after each one.
-    ``lease``: the :class:`._lease.Lease` this run holds; it is renewed as needed and checked before every
-    manifest write (a run that lost it stops). ``should_stop()``: checked before each operation; a reason
+    ``lease``: the :class:`._lease.Lease` this run holds; the manifest is written through it (an incomplete one
+    carries the lease, the complete one releases it); it is renewed as needed (a run that lost it stops, and
+    a run that fails releases it). ``should_stop()``: checked before each operation; a reason
     (a string) stops the run, recording what was done.
     """
     run_id = run_id or new_run_id()
@@ -539,8 +541,9 @@ def apply_batch(remote, dest, ops, sources, known, path_filter, manifest_name=ma
 
     def record(complete):
         if lease is not None:
-            lease.ensure()
-        write_manifest(remote, dest, manifest_name, known, complete, run_id)
+            lease.record(known, complete)
+        else:
+            write_manifest(remote, dest, manifest_name, known, complete, run_id)
 
     if invalidate:
         record(False)
@@ -580,8 +583,9 @@ def apply_batch(remote, dest, ops, sources, known, path_filter, manifest_name=ma
                 checkpointed = done
         verified = _verify_late_writes(remote, dest, uploaded, known, sources)
     except (PythonAnywhereError, FilesError, OSError) as exc:
-        lost = isinstance(exc, LeaseError)
-        if done > checkpointed and not lost:
+        if lease is not None and not isinstance(exc, LeaseError):
+            lease.release(known)  # best effort: what this batch did, and no lease: the next run need not wait
+        elif lease is None and done > checkpointed:
             try:  # best effort: record what this batch did upload before failing
                 record(False)
             except (PythonAnywhereError, FilesError, OSError):

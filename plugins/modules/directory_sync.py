@@ -162,9 +162,10 @@ options:
   lock_timeout:
     description:
       - Seconds to wait for another sync into the same O(dest) to finish before failing.
-      - A sync that writes takes a lease on O(dest), a small file named after O(manifest_name) with C(.lock)
-        appended, held on PythonAnywhere itself and renewed while it works, so that two syncs into one
+      - A sync that writes takes a lease on O(dest), carried inside its manifest (O(manifest_name)) while the
+        manifest is incomplete, held on PythonAnywhere itself and renewed while it works, so that two syncs into one
         directory (two redeploys at once, or a redeploy racing a sync whose controller was killed) take turns.
+        It costs one request (the manifest read back before the first upload).
         A lease whose run died without releasing it expires after five rate-limit periods (5 minutes by default).
       - V(0) fails at once when another sync holds the lease.
     type: int
@@ -452,8 +453,9 @@ def apply_ops(module, remote, dest, path_filter, ops, sources, known, invalidate
 
     def record(files, complete):
         if lease is not None:
-            lease.ensure()
-        sync.write_manifest(remote, dest, name, files, complete, run_id)
+            lease.record(files, complete)
+        else:
+            sync.write_manifest(remote, dest, name, files, complete, run_id)
 
     return archive.transfer(module.client, remote, dest, ops, sources, known, record, invalidate, run_id,
                             part_size=archive.check_part_size(params['archive_part_size']), via=params['archive_via'],
@@ -468,8 +470,9 @@ def apply_phase(module, remote, dest, path_filter, controller):
     name = params['manifest_name']
     should_stop = controller_watch(controller.get('controller_pid'))
     if controller.get('first', True):
-        lease = sync.hold_destination(remote, dest, name, controller['run_id'], params['lock_timeout'],
-                                      controller.get('fingerprint', False), should_stop=should_stop)
+        # The plan phase's manifest read was the lease read; the manifest written here carries the lease.
+        lease = sync.hold_destination(remote, dest, name, controller['run_id'], controller.get('lease_read'),
+                                      controller['known'], controller.get('fingerprint'))
         if lease is None:
             module.exit_json(changed=False, replan=True, requests=remote.requests)
     else:
@@ -483,7 +486,7 @@ def apply_phase(module, remote, dest, path_filter, controller):
     release = controller['final']
     try:
         done = apply_ops(module, remote, dest, path_filter, controller['ops'], controller['sources'], controller['known'],
-                         controller['invalidate'], controller['final'], controller['run_id'], lease,
+                         False, controller['final'], controller['run_id'], lease,
                          controller.get('transfer'), checkpoint_every=controller.get('checkpoint_every'),
                          progress=progress, should_stop=should_stop)
     except Exception:
@@ -508,7 +511,7 @@ def sync_here(module, remote, dest, path_filter):
     def apply(the_plan, run_id, lease):
         chosen['how'] = archive.decide(the_plan, params, archive.local_sizes(local, the_plan['ops']))
         return apply_ops(module, remote, dest, path_filter, the_plan['ops'], local, the_plan['known'],
-                         the_plan['invalidate_first'], True, run_id, lease, chosen['how'][0])
+                         False, True, run_id, lease, chosen['how'][0])
 
     the_plan, done = sync.sync_tree(remote, dest, local, sync.hash_local(local), path_filter, delete=params['delete'],
                                     manifest_name=params['manifest_name'], verify=params['verify'],
@@ -538,7 +541,9 @@ def main():
 
         if controller and controller.get('phase') == 'plan':
             the_plan = sync.plan(remote, dest, controller['local'], path_filter, delete=params['delete'],
-                                 manifest_name=params['manifest_name'], verify=params['verify'])
+                                 manifest_name=params['manifest_name'], verify=params['verify'],
+                                 lease_timeout=None if module.check_mode else params['lock_timeout'],
+                                 should_stop=controller_watch(controller.get('controller_pid')))
             module.exit_json(changed=bool(the_plan['ops']), plan=the_plan)
         if controller and controller.get('phase') == 'apply':
             apply_phase(module, remote, dest, path_filter, controller)

@@ -90,3 +90,19 @@ def test_a_manifest_copied_from_another_directory_is_foreign():
 ])
 def test_safe_relative(path, safe):
     assert manifest.safe_relative(path) is safe
+
+
+def test_an_incomplete_manifest_carries_its_runs_lease_and_a_complete_one_none():
+    lease = {'owner': 'run1', 'nonce': 'n1', 'expires': 1e10}
+    found = manifest.parse(manifest.build(DEST, {'a.txt': SHA}, False, 'run1', lease=lease), DEST)
+    assert found.state == manifest.INCOMPLETE and found.lease == lease and found.files == {'a.txt': SHA}
+    complete = manifest.build(DEST, {'a.txt': SHA}, True, 'run1', lease=lease)
+    assert 'lease' not in json.loads(complete) and manifest.parse(complete, DEST).lease is None
+    assert manifest.parse(manifest.build(DEST, {}, False, 'run1'), DEST).lease is None
+
+
+def test_a_renewal_changes_only_the_lease_not_the_checksum():
+    document = json.loads(manifest.build(DEST, {'a.txt': SHA}, False, 'run1', lease={'owner': 'run1', 'nonce': 'x'}))
+    document['lease'] = 'garbled'
+    found = manifest.parse(json.dumps(document).encode(), DEST)
+    assert found.state == manifest.INCOMPLETE and found.lease == {}  # unreadable: a foreign lease until it is stale

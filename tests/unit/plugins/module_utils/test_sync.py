@@ -488,7 +488,7 @@ def test_a_sync_whose_plan_went_stale_under_another_run_plans_again(tmp_path, mo
     assert remote.tree() == {'app.py': b'v2', 'b.txt': b'b1'}
     assert remote.manifest().state == manifest.TRUSTED
     assert_manifest_truthful(remote)
-    assert LOCK not in remote.files
+    assert remote.manifest().lease is None and LOCK not in remote.files
 
 
 def test_two_syncs_at_once_take_turns_and_leave_a_truthful_manifest(tmp_path, quick_lease):
@@ -512,66 +512,110 @@ def test_two_syncs_at_once_take_turns_and_leave_a_truthful_manifest(tmp_path, qu
     assert remote.manifest().state == manifest.TRUSTED
     assert_manifest_truthful(remote)
     assert remote.tree() in ({rel: (root / rel).read_bytes() for rel in remote.tree()} for root in trees)
-    assert LOCK not in remote.files
+    assert remote.manifest().lease is None and LOCK not in remote.files
+
+
+def leased_manifest(owner, expires, files=None, lease=None):
+    """The bytes of an incomplete manifest carrying ``owner``'s lease (as a run mid-sync leaves it)."""
+    return manifest.build(DEST, files or {}, False, owner,
+                          lease=lease if lease is not None else {'owner': owner, 'nonce': 'n', 'expires': expires})
 
 
 def test_a_sync_waits_for_a_live_lease_then_fails_naming_its_holder(tmp_path, quick_lease):
-    remote = FakeRemote()
-    held = _lease.Lease(remote, DEST, manifest.DEFAULT_NAME, 'other-run', ttl=30, settle=0.05, poll=0.02)
-    held.acquire(1)
+    remote = FakeRemote({MANIFEST: leased_manifest('other-run', time.time() + 60)})
     root = make_local(tmp_path, FILES)
     with pytest.raises(_lease.LeaseError, match='another sync holds .*other-run'):
         whole_sync(remote, root, lock_timeout=0.2)
-    assert [c for c in remote.writes if c[1] != LOCK] == []
+    assert remote.writes == []
+    assert len(remote.calls) > 2 and set(remote.calls) == {('GET', MANIFEST)}  # it polled the manifest
+
+
+def test_a_live_lease_is_waited_for_and_the_plan_made_from_what_its_run_left(tmp_path, quick_lease):
+    """While A holds the lease, B's planning read waits; A finishes (its complete manifest releases the lease);
+    B plans from A's result, not from what it first saw."""
+    remote = FakeRemote({MANIFEST: leased_manifest('run-a', time.time() + 60), DEST + '/old.txt': b'old'})
+    root = make_local(tmp_path, FILES)
+    real_fetch = remote.fetch
+    polls = []
+
+    def fetch(path):
+        if path == MANIFEST and len(polls) == 3:  # run A finishes while B waits
+            remote.files[DEST + '/old.txt'] = b'A wrote this'
+            remote.files[MANIFEST] = manifest.build(DEST, {'old.txt': sha(b'A wrote this')}, True, 'run-a')
+        polls.append(path)
+        return real_fetch(path)
+
+    remote.fetch = fetch
+    whole_sync(remote, root, lock_timeout=5)
+    assert remote.manifest().state == manifest.TRUSTED and remote.manifest().lease is None
+    assert remote.manifest().files == dict(((rel, sha(data)) for rel, data in FILES.items()),
+                                           **{'old.txt': sha(b'A wrote this')})
+    assert_manifest_truthful(remote)
 
 
 def test_an_expired_lease_is_taken_over(tmp_path, quick_lease):
-    remote = FakeRemote({LOCK: json.dumps({'owner': 'dead', 'nonce': 'n', 'expires': time.time() - 1}).encode()})
+    remote = FakeRemote({MANIFEST: leased_manifest('dead', time.time() - 1), LOCK: b'{"owner": "0.1.0 scheme"}'})
     whole_sync(remote, make_local(tmp_path, FILES))
-    assert remote.tree() == FILES and LOCK not in remote.files
+    assert remote.tree() == FILES and remote.manifest().state == manifest.TRUSTED
+    assert remote.manifest().lease is None
+    assert remote.files[LOCK] == b'{"owner": "0.1.0 scheme"}'  # a lease file of the old scheme is left alone
+
+
+def test_a_killed_runs_lease_expires_and_the_next_sync_repairs_the_tree(tmp_path, monkeypatch):
+    """A run whose controller was killed mid-sync leaves an incomplete manifest carrying its lease and some
+    files uploaded; the next sync waits for that lease to expire, then takes over and ends truthful."""
+    monkeypatch.setattr(sync, 'timings', lambda client: (0.4, 0.05, 0.02))
+    remote = FakeRemote()
+    root = make_local(tmp_path, FILES)
+    path_filter = PathFilter(always_exclude=[manifest.DEFAULT_NAME, manifest.DEFAULT_NAME + '.lock'])
+    local = sync.scan_local(str(root), path_filter)
+    the_plan = sync.plan(remote, DEST, sync.hash_local(local), path_filter, lease_timeout=1)
+    lease = sync.hold_destination(remote, DEST, manifest.DEFAULT_NAME, 'killed', the_plan['lease_read'],
+                                  the_plan['known'], the_plan['fingerprint'])
+    assert lease is not None and lease.held
+    first = the_plan['ops'][0][1]
+    remote.upload(DEST + '/' + first, content=b'half-written by the killed run')  # then the process is killed
+    assert remote.manifest().lease['owner'] == 'killed'
+    started = time.monotonic()
+    whole_sync(remote, root, lock_timeout=5)
+    assert time.monotonic() - started >= 0.3  # it waited for the lease to expire
+    assert remote.tree() == FILES and remote.manifest().state == manifest.TRUSTED
+    assert_manifest_truthful(remote)
 
 
 def test_a_lease_unchanged_for_its_ttl_is_stale_whatever_the_clocks_say():
-    remote = FakeRemote({LOCK: b'not json'})
+    remote = FakeRemote({MANIFEST: leased_manifest('x', None, lease='not a lease')})
     now = [0.0]
-    waiting = _lease.Lease(remote, DEST, manifest.DEFAULT_NAME, 'me', ttl=10, settle=0.0, poll=4,
-                           clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
-    waiting.acquire(60)
-    assert waiting.held and 9 <= now[0] <= 13
+    found = _lease.wait_until_free(lambda: manifest.fetch(remote, DEST, manifest.DEFAULT_NAME), 60, ttl=10, poll=4,
+                                   clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
+    assert found.lease == {} and 9 <= now[0] <= 13
+    with pytest.raises(_lease.LeaseError, match='unreadable lease'):
+        now[0] = 0.0
+        _lease.wait_until_free(lambda: manifest.fetch(remote, DEST, manifest.DEFAULT_NAME), 5, ttl=10, poll=4,
+                               clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
 
 
 def test_two_contenders_that_both_saw_a_free_lease_do_not_both_win():
-    remote = FakeRemote()
+    """Both read the manifest (no lease) before either writes: the read-back is what tells them apart."""
+    remote = FakeRemote({MANIFEST: manifest.build(DEST, {}, True, 'earlier')})
     barrier = threading.Barrier(2)
-    real_fetch = remote.fetch
-    first_read = set()
-
-    def fetch(path):
-        answer = real_fetch(path)
-        name = threading.current_thread().name
-        if path == LOCK and name not in first_read:
-            first_read.add(name)
-            barrier.wait(5)  # both have read "free" before either writes
-        return answer
-
-    remote.fetch = fetch
     leases = [_lease.Lease(remote, DEST, manifest.DEFAULT_NAME, owner, ttl=30, settle=0.2, poll=0.05)
               for owner in ('a', 'b')]
     outcomes = {}
 
     def take(lease):
-        try:
-            lease.acquire(0.3)
-            outcomes[lease.owner] = 'held'
-        except _lease.LeaseError:
-            outcomes[lease.owner] = 'refused'
+        found = lease.read()
+        barrier.wait(5)  # both have read "free" before either writes
+        outcomes[lease.owner] = 'held' if lease.take(found.sent, {}, found.fingerprint) else 'gave way'
 
     threads = [threading.Thread(target=take, args=(lease,), name=lease.owner) for lease in leases]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(10)
-    assert sorted(outcomes.values()) == ['held', 'refused']
+    assert sorted(outcomes.values()) == ['gave way', 'held']
+    winner = [lease for lease in leases if lease.held][0]
+    assert remote.manifest().lease['nonce'] == winner.nonce
 
 
 def test_a_run_that_lost_its_lease_writes_no_manifest(tmp_path, quick_lease):
@@ -579,13 +623,37 @@ def test_a_run_that_lost_its_lease_writes_no_manifest(tmp_path, quick_lease):
     root = make_local(tmp_path, FILES)
     path_filter = PathFilter(always_exclude=[manifest.DEFAULT_NAME])
     local = sync.scan_local(str(root), path_filter)
-    the_plan = sync.plan(remote, DEST, sync.hash_local(local), path_filter)
-    lease = sync.hold_destination(remote, DEST, manifest.DEFAULT_NAME, 'mine', 1, the_plan['fingerprint'])
-    remote.files[LOCK] = json.dumps({'owner': 'thief', 'nonce': 'x', 'expires': time.time() + 60}).encode()
-    lease.renewed_at = -1e9  # due for renewal: it reads the lease back first
+    the_plan = sync.plan(remote, DEST, sync.hash_local(local), path_filter, lease_timeout=1)
+    lease = sync.hold_destination(remote, DEST, manifest.DEFAULT_NAME, 'mine', the_plan['lease_read'],
+                                  the_plan['known'], the_plan['fingerprint'])
+    thief = leased_manifest('thief', time.time() + 60)
+    remote.files[MANIFEST] = thief
+    lease.renewed_at = -1e9  # due for renewal: it reads the manifest back first
     with pytest.raises(_lease.LeaseError, match='lost its lease'):
         sync.apply_batch(remote, DEST, the_plan['ops'], local, the_plan['known'], path_filter, lease=lease)
-    assert MANIFEST not in remote.files and remote.tree() == {}
+    assert remote.files[MANIFEST] == thief and remote.tree() == {}
+
+
+def test_a_lease_read_too_long_ago_is_read_again_before_the_lease_write(tmp_path):
+    """The lease write must be answered within settle of the lease read: past 3/4 of it, the manifest is read
+    again, and a manifest changed since the plan means plan again (nothing written)."""
+    remote = FakeRemote({MANIFEST: manifest.build(DEST, {}, True, 'earlier')})
+    now = [0.0]
+    lease = _lease.Lease(remote, DEST, manifest.DEFAULT_NAME, 'me', ttl=30, settle=2, poll=1,
+                         clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
+    found = lease.read()
+    now[0] = 1.0  # a quick second module run: no extra read
+    assert lease.take(found.sent, {}, found.fingerprint) and remote.calls.count(('GET', MANIFEST)) == 2
+    remote.files[MANIFEST] = manifest.build(DEST, {}, True, 'earlier')
+    remote.calls[:] = []
+    found = lease.read()
+    now[0] += 1.6
+    assert lease.take(found.sent, {}, found.fingerprint) and remote.calls.count(('GET', MANIFEST)) == 3
+    found = lease.read()
+    remote.files[MANIFEST] = manifest.build(DEST, {}, True, 'another run')
+    now[0] += 1.6
+    writes = len(remote.writes)
+    assert not lease.take(found.sent, {}, found.fingerprint) and len(remote.writes) == writes
 
 
 def test_a_run_told_to_stop_records_what_it_did_and_the_next_run_finishes(tmp_path, quick_lease):
@@ -605,7 +673,7 @@ def test_a_run_told_to_stop_records_what_it_did_and_the_next_run_finishes(tmp_pa
         whole_sync(remote, root, should_stop=lambda: 'its controller is gone' if len(uploads) >= 3 else None)
     assert len(uploads) == 3 and remote.manifest().state == manifest.INCOMPLETE
     assert_manifest_truthful(remote)
-    assert LOCK not in remote.files  # released: a redeploy need not wait for it to expire
+    assert remote.manifest().lease is None  # released: a redeploy need not wait for it to expire
     whole_sync(remote, root)
     assert remote.tree() == files and remote.manifest().state == manifest.TRUSTED
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 
 import pytest
 
@@ -35,24 +36,23 @@ def tree(tmp_path):
     return src
 
 
-LOCK = MANIFEST + '.lock'
-
-
 def manifest_bytes(files, complete=True):
     return manifest.build(DEST, files, complete, 'r1')
 
 
 @pytest.fixture
 def lease(monkeypatch):
-    """Fixed run id and nonce, no real waiting: ``lease(api)`` scripts the three requests that take it."""
+    """Fixed run id and nonce, no real waiting: ``lease(api, known)`` scripts the two requests that take it
+    (the planning read of the manifest was the lease read): the incomplete manifest with our lease, read back."""
     monkeypatch.setattr(_lease.time, 'sleep', lambda seconds: None)
     monkeypatch.setattr(_lease.uuid, 'uuid4', type('U', (), {'hex': 'nonce1'}))
     monkeypatch.setattr(sync, 'new_run_id', lambda: 'run1')
 
-    def expect(api, owner='run1'):
-        api.expect('GET', LOCK, status=404, json={'detail': 'No such file or directory'})
-        api.expect('POST', LOCK, status=201)
-        api.expect('GET', LOCK, raw=json.dumps({'owner': owner, 'nonce': 'nonce1'}).encode(), headers=OCTET)
+    def expect(api, known, owner='run1'):
+        api.expect('POST', MANIFEST, status=201)
+        back = manifest.build(DEST, known, False, owner,
+                              lease={'owner': owner, 'nonce': 'nonce1', 'expires': time.time() + 60})
+        api.expect('GET', MANIFEST, raw=back, headers=OCTET)
     return expect
 
 
@@ -60,20 +60,21 @@ def test_first_sync_in_one_run(api, run_module, tmp_path, lease):
     src = tree(tmp_path)
     api.expect('GET', MANIFEST, status=404, json={'detail': 'No such file or directory'})
     api.expect('GET', BASE, status=404, json={'detail': 'No such file or directory'})
-    lease(api)
-    api.expect('GET', MANIFEST, status=404, json={'detail': 'No such file or directory'})  # unchanged since the plan
+    lease(api, {})
     api.expect('POST', BASE + '/app.py', status=201)
     api.expect('POST', BASE + '/pkg/mod.py', status=201)
-    api.expect('POST', MANIFEST, status=201)
-    api.expect('DELETE', LOCK, status=204)
+    api.expect('POST', MANIFEST, status=201)  # complete: it releases the lease
     result = run_module(directory_sync, {'src': str(src), 'dest': DEST + '/'}, diff=True)
     assert result['changed'] is True
     assert result['added'] == ['app.py', 'pkg/mod.py'] and result['counts']['uploaded'] == 2
     assert result['manifest']['state'] == 'missing' and result['manifest']['written'] is True
-    assert result['requests'] == 10
+    assert result['requests'] == 7
     assert '+ %s/app.py' % DEST in result['diff']['prepared']
-    written = json.loads(api.calls[-2]['streamed'].split(b'\r\n\r\n', 1)[1].rsplit(b'\r\n--', 1)[0])
+    first = json.loads(api.calls[2]['streamed'].split(b'\r\n\r\n', 1)[1].rsplit(b'\r\n--', 1)[0])
+    assert first['complete'] is False and first['lease']['owner'] == 'run1' and first['lease']['nonce'] == 'nonce1'
+    written = json.loads(api.calls[-1]['streamed'].split(b'\r\n\r\n', 1)[1].rsplit(b'\r\n--', 1)[0])
     assert written['files'] == {'app.py': sha(b'print(1)\n'), 'pkg/mod.py': sha(b'x = 1\n')} and written['complete']
+    assert 'lease' not in written
     assert 'hunter2' not in json.dumps(result) and TOKEN not in json.dumps(result)
 
 
@@ -109,16 +110,13 @@ def test_controller_phases(api, run_module, tmp_path, lease):
     assert the_plan['ops'] == [['upload', 'pkg/mod.py']] and the_plan['known'] == {'app.py': local['app.py']}
     assert the_plan['invalidate_first'] is True  # app.py was verified by download: record it before writing
 
-    lease(api, owner='r2')
-    api.expect('GET', MANIFEST, status=404, json={'detail': 'missing'})
-    api.expect('POST', MANIFEST, status=201)
+    lease(api, the_plan['known'], owner='r2')  # the lease write records app.py (verified by download)
     api.expect('POST', BASE + '/pkg/mod.py', status=201)
     api.expect('POST', MANIFEST, status=200)
-    api.expect('DELETE', LOCK, status=204)
     applied = run_module(directory_sync, {'src': str(src), 'dest': DEST, '_controller': {
         'phase': 'apply', 'ops': the_plan['ops'], 'sources': {'pkg/mod.py': str(src / 'pkg' / 'mod.py')},
         'known': the_plan['known'], 'invalidate': True, 'final': True, 'run_id': 'r2',
-        'fingerprint': the_plan['fingerprint']}})
+        'fingerprint': the_plan['fingerprint'], 'lease_read': the_plan['lease_read']}})
     assert applied['batch']['uploaded'] == {'pkg/mod.py': local['pkg/mod.py']}
     assert applied['batch']['known'] == local
 
