@@ -105,8 +105,9 @@ stop_simulator() {
 }
 
 write_integration_config() {
-    # Vars every integration target gets (ansible-test passes the file as extra vars).
-    cat >"${PA_COLLECTION_DIR}/tests/integration/integration_config.yml" <<EOC
+    # write_integration_config [FILE]: the vars every integration target gets (ansible-test passes the
+    # file as extra vars), for the simulator of PA_SIMULATOR_*; FILE defaults to the copy's own.
+    cat >"${1:-${PA_COLLECTION_DIR}/tests/integration/integration_config.yml}" <<EOC
 ---
 pa_simulator_url: "${PA_SIMULATOR_URL}"
 pa_simulator_admin_url: "${PA_SIMULATOR_ADMIN_URL}"
@@ -223,6 +224,34 @@ print('\n'.join(sorted(targets, key=weight, reverse=True)))
 PY
 }
 
+start_core_simulators() {
+    # start_core_simulators CORE...: one simulator per ansible-core, each described by
+    # PA_RUN_DIR/integration_config-CORE.yml. A target runs for two cores at once, and what a target
+    # holds on its simulator must not be shared with its twin: module_examples' account alice, the
+    # simulator-wide fast_schedule that the command targets switch. The first core uses the stage's
+    # simulator; the others get their own, stopped by stop_core_simulators.
+    local core lines first=1
+    for core in "$@"; do
+        if [ "${first}" = 1 ]; then
+            first=0
+            write_integration_config "${PA_RUN_DIR}/integration_config-${core}.yml"
+            continue
+        fi
+        lines="$(PA_SIMULATOR_SRC="${PA_COLLECTION_DIR}/tests/simulator" \
+            bash "${REPO_ROOT}/tests/utils/simulator.sh" start "${PA_RUN_DIR}/simulator-state-${core}")" || return 1
+        (eval "${lines}" && write_integration_config "${PA_RUN_DIR}/integration_config-${core}.yml")
+        progress "  simulator for ansible-core ${core}: $(awk -F'"' '/^pa_simulator_url/ {print $2}' "${PA_RUN_DIR}/integration_config-${core}.yml")"
+    done
+}
+
+stop_core_simulators() {
+    local state
+    for state in "${PA_RUN_DIR}"/simulator-state-*; do
+        [ -d "${state}" ] && bash "${REPO_ROOT}/tests/utils/simulator.sh" stop "${state}" >/dev/null 2>&1
+    done
+    return 0
+}
+
 next_item() {
     # Pop the first line of the queue, one worker at a time.
     flock 8
@@ -242,6 +271,7 @@ integration_worker() {
         if [ ! -d "${dir}" ]; then
             mkdir -p "$(dirname "${dir}")"
             cp -a "${PA_COLLECTION_DIR}" "${dir}"
+            cp "${PA_RUN_DIR}/integration_config-${core}.yml" "${dir}/tests/integration/integration_config.yml"
         fi
         log="${PA_RUN_DIR}/logs/integration/${target}@${core}.log"
         start="$(date +%s)"
@@ -288,6 +318,8 @@ stage_integration() {
     echo "targets, longest first: ${targets[*]}"
     echo "ansible-core: ${core_list[*]}; workers: ${jobs}; logs: $(rel "${PA_RUN_DIR}/logs/integration")/<target>@<core>.log"
     progress "  ${#targets[@]} targets x ${#core_list[@]} ansible-core (${core_list[*]}), ${jobs} workers"
+    trap stop_core_simulators EXIT
+    start_core_simulators "${core_list[@]}" || return 1
     for i in $(seq 1 "${jobs}"); do
         integration_worker "${i}" &
         pids+=("$!")
@@ -295,6 +327,7 @@ stage_integration() {
     for i in "${pids[@]}"; do
         wait "${i}" || rc=1
     done
+    stop_core_simulators
     printf '\n%-24s %-6s %-6s %8s %s\n' target core result seconds worker
     for target in "${targets[@]}"; do
         for core in "${core_list[@]}"; do
