@@ -100,9 +100,11 @@ class WebApp(Resource):
         files = RemoteFiles(self.client)
         found = files.read(path)
         if found.kind != 'directory':
-            raise ResourceError('virtualenv_path %s %s on PythonAnywhere: create the virtualenv first (for example '
-                                'mkvirtualenv --python=python%s in a console)'
-                                % (path, 'is a file, not a folder' if found.exists else 'does not exist', version))
+            self.refuse_unless_check_mode(
+                'virtualenv_path %s %s on PythonAnywhere: create the virtualenv first (for example with '
+                'pythonanywhere.pythonanywhere.command and cmd=python%s -m venv %s)'
+                % (path, 'is a file, not a folder' if found.exists else 'does not exist', version, path))
+            return
         if 'pyvenv.cfg' not in (found.entries or {}):
             return
         content, dummy = files.fetch(path.rstrip('/') + '/pyvenv.cfg')
@@ -113,10 +115,19 @@ class WebApp(Resource):
                 built = '.'.join(value.strip().split('.')[:2])
                 break
         if built and version and built != version:
-            raise ResourceError('virtualenv_path %s was built for Python %s, but the web app %s Python %s: '
-                                'set python_version to %s, or build the virtualenv with Python %s'
-                                % (path, built, 'will use' if self.params.get('python_version') else 'uses',
-                                   version, built, version))
+            self.refuse_unless_check_mode(
+                'virtualenv_path %s was built for Python %s, but the web app %s Python %s: '
+                'set python_version to %s, or build the virtualenv with Python %s'
+                % (path, built, 'will use' if self.params.get('python_version') else 'uses', version, built, version))
+
+    def refuse_unless_check_mode(self, problem):
+        """A virtualenv problem fails a real run before any write. In check mode an earlier task of the play
+        (the deploy roles' virtualenv step, say) may create or rebuild the virtualenv without having done so
+        yet, so check mode warns instead of predicting a failure that the real run would not meet."""
+        if not self.module.check_mode:
+            raise ResourceError(problem)
+        self.module.warn('%s. Check mode goes on, as when an earlier task creates the virtualenv; a real run '
+                         'fails here if none does' % problem)
 
     def update_batches(self, changes):
         changes = dict(changes)

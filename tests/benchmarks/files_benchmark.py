@@ -54,7 +54,9 @@ class Simulator:
         for _attempt in range(150):
             if os.path.exists(server) and os.path.getsize(server):
                 with open(server) as stream:
-                    self.url = json.load(stream)['url'].rstrip('/')
+                    started = json.load(stream)
+                self.url = started['url'].rstrip('/')
+                self.web_url = (started.get('web_url') or '').rstrip('/')  # the web front, serving the sites
                 return
             if self.process.poll() is not None:
                 raise SystemExit('the simulator exited: see %s' % self.log.name)

@@ -268,6 +268,8 @@ def deploy_play(suite, account, code_src, big_src, verbose_secrets=True):
     role_vars = {
         'webapp_deploy_connection': suite.connection(account),
         'webapp_deploy_domain': domain,
+        # The health check reaches the site through the simulator's web front, by its Host header.
+        'webapp_deploy_health_check_connect_url': suite.sim.web_url,
         'webapp_deploy_python_version': '3.13',
         'webapp_deploy_source_directory': home + '/mysite',
         'webapp_deploy_virtualenv_path': home + '/.virtualenvs/mysite',

@@ -21,7 +21,8 @@ eval "$(python - "${config}" <<'PY'
 import shlex, sys, yaml
 config = yaml.safe_load(open(sys.argv[1]))
 for name, key in (('PA_SIMULATOR_URL', 'pa_simulator_url'), ('PA_SIMULATOR_ADMIN_URL', 'pa_simulator_admin_url'),
-                  ('PA_SIMULATOR_CERT', 'pa_simulator_ca_cert'), ('PA_RATE_LIMIT_PERIOD', 'pa_rate_limit_period')):
+                  ('PA_SIMULATOR_CERT', 'pa_simulator_ca_cert'), ('PA_RATE_LIMIT_PERIOD', 'pa_rate_limit_period'),
+                  ('PA_SIMULATOR_WEB_URL', 'pa_simulator_web_url')):
     print('export %s=%s' % (name, shlex.quote(str(config.get(key) or ''))))
 PY
 )"
