@@ -214,7 +214,8 @@ def recap(output):
 
 
 def normalised_state(suite, username):
-    """The account's objects without ids, times and the username, to compare two accounts."""
+    """The account's objects without ids, times, the username and what is running at the moment (an always-on
+    task's ``process``: the simulator runs it, and it restarts when it exits), to compare two accounts."""
     state = admin(suite.sim.url, '/accounts/%s/state' % username)
     kinds = ('webapps', 'static_files', 'static_headers', 'schedule', 'always_on', 'ssl')
     text = json.dumps({key: state.get(key) for key in kinds}, sort_keys=True)
@@ -224,7 +225,8 @@ def normalised_state(suite, username):
     def strip(value):
         if isinstance(value, dict):
             return dict((k, strip(v)) for k, v in value.items()
-                        if k not in ('id', 'url', 'expiry', 'logfile', 'created', 'not_after', 'user') and not k.endswith('_url'))
+                        if k not in ('id', 'url', 'expiry', 'logfile', 'created', 'not_after', 'user', 'process')
+                        and not k.endswith('_url'))
         if isinstance(value, list):
             return sorted((strip(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
         return value
