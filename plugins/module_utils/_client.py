@@ -79,7 +79,8 @@ class PythonAnywhereError(Exception):
     """An API call failed. ``str(error)`` is safe to show: it never holds a header or a secret."""
 
     def __init__(self, message: str, method: Optional[str] = None, path: Optional[str] = None,
-                 status: Optional[int] = None, body: Any = None, attempts: int = 1, waited: float = 0.0) -> None:
+                 status: Optional[int] = None, body: Any = None, attempts: int = 1, waited: float = 0.0,
+                 maybe_applied: Optional[bool] = None) -> None:
         super().__init__(message)
         self.message = message
         self.method = method
@@ -88,6 +89,9 @@ class PythonAnywhereError(Exception):
         self.body = body
         self.attempts = attempts
         self.waited = waited
+        #: The server may have applied the request although it failed (a 5xx, or a connection cut off after
+        #: the request went out): a caller re-reads before it sends a write again.
+        self.maybe_applied = bool(status is not None and status >= 500) if maybe_applied is None else maybe_applied
 
 
 def api_message(body: Any) -> str:
@@ -743,7 +747,8 @@ class PythonAnywhereClient:
                 reason += '; not retried because the request may have been applied'
         return PythonAnywhereError(
             self.redact('%s %s failed: %s (%s)' % (call.method, call.shown, reason, call.summary())),
-            method=call.method, path=call.shown, attempts=call.attempts, waited=call.waited)
+            method=call.method, path=call.shown, attempts=call.attempts, waited=call.waited,
+            maybe_applied=hint is None)
 
     def _error(self, call: _Call, response: ApiResponse, note: Optional[str] = None) -> PythonAnywhereError:
         body = response.json

@@ -309,7 +309,17 @@ class Resource:
 
     def create(self, desired: Shape) -> Remote | None:
         values = self.payload(self.create_values(desired), create=True)
-        created = self.send('POST', self.list_path, self.list_params(), values).json
+        try:
+            created = self.send('POST', self.list_path, self.list_params(), values).json
+        except PythonAnywhereError as exc:
+            # The client never repeats a POST blindly. A create that failed with a 5xx or a cut-off connection
+            # may still have been applied: read first, and send it again only when the object is not there.
+            if not exc.maybe_applied or (self.id_param and self.params.get(self.id_param) is not None):
+                raise
+            found = self.find()
+            if found is not None:
+                return found
+            created = self.send('POST', self.list_path, self.list_params(), values).json
         return created if self.identified(created) else self.find()
 
     def update_batches(self, changes: Shape) -> list[Shape]:

@@ -275,3 +275,32 @@ def test_a_failure_after_a_write_reports_changed_and_what_was_done(api, run_modu
     assert result['failed'] is True and result['changed'] is True
     assert "Before this failure the task changed path of the static file mapping /static/" in result['msg']
     assert 'bad url' in result['msg']
+
+
+# --- a create that failed but may have been applied ---------------------------------------------------
+
+def test_a_create_answered_500_that_was_applied_is_read_not_sent_again(api, run_module):
+    api.expect('GET', LIST, json=[MEDIA])
+    api.expect('POST', LIST, status=500, json={'detail': 'Server Error (500)'})
+    api.expect('GET', LIST, json=[MEDIA, STATIC])
+    result = run_module(static_file_mapping, {'url': '/static/', 'path': '/home/alice/mysite/static'})
+    assert result['changed'] is True and result['mapping'] == STATIC
+    assert len(api.writes) == 1 and len(api.calls) == 3
+
+
+def test_a_create_answered_500_that_was_not_applied_is_sent_once_more(api, run_module):
+    api.expect('GET', LIST, json=[MEDIA])
+    api.expect('POST', LIST, status=500, json={'detail': 'Server Error (500)'})
+    api.expect('GET', LIST, json=[MEDIA])
+    api.expect('POST', LIST, status=201, json=STATIC, body={'url': '/static/', 'path': '/home/alice/mysite/static'})
+    result = run_module(static_file_mapping, {'url': '/static/', 'path': '/home/alice/mysite/static'})
+    assert result['changed'] is True and result['mapping'] == STATIC
+    assert len(api.writes) == 2
+
+
+def test_a_create_refused_with_400_is_not_sent_again(api, run_module):
+    api.expect('GET', LIST, json=[MEDIA])
+    api.expect('POST', LIST, status=400, json={'url': ['This field is required.']})
+    result = run_module(static_file_mapping, {'url': '/static/', 'path': '/home/alice/mysite/static'})
+    assert result['failed'] is True
+    assert len(api.writes) == 1 and len(api.calls) == 2
