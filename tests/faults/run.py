@@ -293,8 +293,10 @@ def deploy_play(suite, account, code_src, big_src, verbose_secrets=True):
         {'name': 'Deploy with the role', 'ansible.builtin.include_role': {'name': 'pythonanywhere.pythonanywhere.webapp_deploy'}},
         {'name': 'Large sync', 'pythonanywhere.pythonanywhere.directory_sync': {
             'src': big_src, 'dest': home + '/big', 'delete': True, 'lock_timeout': 600}, 'register': 'big_sync'},
+        # file shows inline content in its diff (as ansible.builtin.copy does) unless it is marked secret.
         {'name': 'A secret file', 'pythonanywhere.pythonanywhere.file': {
-            'path': home + '/secret.txt', 'content': 'token=%s\n' % SECRETS['env']}, 'register': 'secret_file'},
+            'path': home + '/secret.txt', 'content': 'token=%s\n' % SECRETS['env'], 'secret': True},
+         'register': 'secret_file'},
         {'name': 'Keep the registered results', 'ansible.builtin.copy': {
             'dest': os.path.join(suite.workdir, 'registered-%s.json' % account['username']), 'mode': '0600',
             'content': '{{ {"big_sync": big_sync, "secret_file": secret_file, "webapp": webapp_deploy_webapp | default(None),'
