@@ -47,6 +47,9 @@ def lay_out(private, playbook, account):
     }
     if os.environ.get('PA_SIMULATOR_CERT'):
         envvars['PYTHONANYWHERE_CA_PATH'] = os.environ['PA_SIMULATOR_CERT']
+    if os.environ.get('PA_SIMULATOR_WEB_URL'):
+        # The role's health check reaches the site through the simulator's web front (as demo.sh sets it).
+        envvars['PYTHONANYWHERE_SITE_CONNECT_URL'] = os.environ['PA_SIMULATOR_WEB_URL']
     (private / 'env').mkdir()
     (private / 'env' / 'envvars').write_text(json.dumps(envvars))
     (private / 'env' / 'settings').write_text(json.dumps({'suppress_ansible_output': True}))
