@@ -121,8 +121,9 @@ def upload_bytes(the_plan, sizes):
 def archive_seconds(uploads, total_bytes, route_latency, part_size, limit, period):
     """One upload per part plus a few files requests, the route's latency, and the extraction."""
     parts = max(1, -(-total_bytes // part_size))
-    return (paced_seconds(parts + ARCHIVE_OVERHEAD_REQUESTS, limit, period) + route_latency +
-            uploads * EXTRACT_SECONDS_PER_FILE + total_bytes / 1048576.0 * EXTRACT_SECONDS_PER_MIB)
+    transfer = paced_seconds(parts + ARCHIVE_OVERHEAD_REQUESTS, limit, period) + route_latency
+    extraction = uploads * EXTRACT_SECONDS_PER_FILE + total_bytes / 1048576.0 * EXTRACT_SECONDS_PER_MIB
+    return transfer + extraction
 
 
 def choose(the_plan, transfer, sizes, batch_size, limit, period, part_size, route):

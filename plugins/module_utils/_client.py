@@ -246,8 +246,10 @@ def open_private_directory(path: str) -> int:
 
 
 def _valid_slot(slot: Any) -> bool:
-    return (isinstance(slot, list) and len(slot) == 2 and isinstance(slot[0], (int, float)) and
-            not isinstance(slot[0], bool) and math.isfinite(slot[0]))
+    if not (isinstance(slot, list) and len(slot) == 2):
+        return False
+    stamp = slot[0]
+    return isinstance(stamp, (int, float)) and not isinstance(stamp, bool) and math.isfinite(stamp)
 
 
 class Pacer:
