@@ -456,28 +456,34 @@ def hold_destination(remote, dest, manifest_name, run_id, lease_read, known, fin
 
 
 def sync_tree(remote, dest, sources, hashes, path_filter, delete=False, manifest_name=manifest.DEFAULT_NAME,
-              verify=False, lock_timeout=600, check_mode=False, replans=3, should_stop=None, apply=None):
+              verify=False, lock_timeout=600, check_mode=False, replans=3, should_stop=None, apply=None, lock=True):
     """A whole sync in one process: plan; unless there is nothing to write, take the lease, plan again if
     another run wrote ``dest`` meanwhile, apply. Returns ``(plan, applied or None)``. ``apply(plan, run_id,
-    lease)``, if given, applies the plan instead of :func:`apply_batch` (the archive transfer)."""
+    lease, invalidate)``, if given, applies the plan instead of :func:`apply_batch` (the archive transfer).
+    Without ``lock``, no lease is taken (a live one is still waited for): the manifest is invalidated by the
+    apply step itself (``invalidate``), one request fewer."""
     for _attempt in range(replans):
         the_plan = plan(remote, dest, hashes, path_filter, delete=delete, manifest_name=manifest_name, verify=verify,
                         lease_timeout=None if check_mode else lock_timeout, should_stop=should_stop)
         if check_mode or not (the_plan['ops'] or needs_manifest_write(the_plan)):
             return the_plan, None
         run_id = new_run_id()
-        lease = hold_destination(remote, dest, manifest_name, run_id, the_plan['lease_read'], the_plan['known'],
-                                 the_plan['fingerprint'])
-        if lease is None:
-            continue
+        lease = None
+        if lock:
+            lease = hold_destination(remote, dest, manifest_name, run_id, the_plan['lease_read'], the_plan['known'],
+                                     the_plan['fingerprint'])
+            if lease is None:
+                continue
+        invalidate = lease is None and the_plan['invalidate_first']
         try:
             if apply is not None:
-                return the_plan, apply(the_plan, run_id, lease)
+                return the_plan, apply(the_plan, run_id, lease, invalidate)
             return the_plan, apply_batch(remote, dest, the_plan['ops'], sources, the_plan['known'], path_filter,
-                                         manifest_name=manifest_name, invalidate=False,
+                                         manifest_name=manifest_name, invalidate=invalidate,
                                          final=True, run_id=run_id, lease=lease, should_stop=should_stop)
         finally:
-            lease.release()
+            if lease is not None:
+                lease.release()
     raise FilesError(KEPT_CHANGING % dest)
 
 

@@ -159,6 +159,17 @@ options:
         a home folder or C(/etc) never ships by accident. Links that stay inside O(src) are always followed.
     type: bool
     default: false
+  lock:
+    description:
+      - Take a lease on O(dest) before writing there (see O(lock_timeout)), so that two syncs into one directory
+        take turns.
+      - V(false) takes none, which saves one request (the read-back of the lease), for a O(dest) that only one sync
+        writes at a time (a single deploy pipeline that never runs twice at once). Such a sync still waits for one
+        that holds the lease, and still never records a file before it is uploaded; but two syncs without a lease
+        that run at once can interleave, and the manifest of the last one may then claim files the other replaced
+        (run once with O(verify=true) to repair).
+    type: bool
+    default: true
   lock_timeout:
     description:
       - Seconds to wait for another sync into the same O(dest) to finish before failing.
@@ -385,6 +396,7 @@ def argument_spec():
         batch_size=dict(type='int', default=40),
         remote_src=dict(type='bool', default=False),
         follow_external_symlinks=dict(type='bool', default=False),
+        lock=dict(type='bool', default=True),
         lock_timeout=dict(type='int', default=600),
         transfer=dict(type='str', default='auto', choices=list(archive.TRANSFERS)),
         archive_part_size=dict(type='int', default=archive.DEFAULT_PART_SIZE),
@@ -469,7 +481,10 @@ def apply_phase(module, remote, dest, path_filter, controller):
     params = module.params
     name = params['manifest_name']
     should_stop = controller_watch(controller.get('controller_pid'))
-    if controller.get('first', True):
+    lease, invalidate = None, False
+    if not params['lock']:
+        invalidate = bool(controller.get('first', True) and controller.get('invalidate'))
+    elif controller.get('first', True):
         # The plan phase's manifest read was the lease read; the manifest written here carries the lease.
         lease = sync.hold_destination(remote, dest, name, controller['run_id'], controller.get('lease_read'),
                                       controller['known'], controller.get('fingerprint'))
@@ -486,14 +501,14 @@ def apply_phase(module, remote, dest, path_filter, controller):
     release = controller['final']
     try:
         done = apply_ops(module, remote, dest, path_filter, controller['ops'], controller['sources'], controller['known'],
-                         False, controller['final'], controller['run_id'], lease,
+                         invalidate, controller['final'], controller['run_id'], lease,
                          controller.get('transfer'), checkpoint_every=controller.get('checkpoint_every'),
                          progress=progress, should_stop=should_stop)
     except Exception:
         release = True
         raise
     finally:
-        if release:
+        if release and lease is not None:
             lease.release()
     module.exit_json(changed=bool(done['uploaded'] or done['deleted'] or done['removed_dirs'] or done['pruned']),
                      batch=done, requests=remote.requests)
@@ -508,14 +523,15 @@ def sync_here(module, remote, dest, path_filter):
         module.warn(sync.skipped_warning(skipped))
     chosen = {}
 
-    def apply(the_plan, run_id, lease):
+    def apply(the_plan, run_id, lease, invalidate):
         chosen['how'] = archive.decide(the_plan, params, archive.local_sizes(local, the_plan['ops']))
         return apply_ops(module, remote, dest, path_filter, the_plan['ops'], local, the_plan['known'],
-                         False, True, run_id, lease, chosen['how'][0])
+                         invalidate, True, run_id, lease, chosen['how'][0])
 
     the_plan, done = sync.sync_tree(remote, dest, local, sync.hash_local(local), path_filter, delete=params['delete'],
                                     manifest_name=params['manifest_name'], verify=params['verify'],
-                                    lock_timeout=params['lock_timeout'], check_mode=module.check_mode, apply=apply)
+                                    lock_timeout=params['lock_timeout'], check_mode=module.check_mode, apply=apply,
+                                    lock=params['lock'])
     written = done is not None
     runs = 1 if written and the_plan['ops'] else 0
     uploaded = len(done['uploaded']) if written else 0

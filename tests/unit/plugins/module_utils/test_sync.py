@@ -678,6 +678,56 @@ def test_a_run_told_to_stop_records_what_it_did_and_the_next_run_finishes(tmp_pa
     assert remote.tree() == files and remote.manifest().state == manifest.TRUSTED
 
 
+def test_without_lock_a_change_costs_one_request_less_and_leaves_no_lease(tmp_path, quick_lease):
+    """lock=False: manifest read, manifest invalidated, the uploads, complete manifest; no read-back."""
+    remote = FakeRemote()
+    files = dict(('f%02d.txt' % i, b'v1 %d' % i) for i in range(20))
+    root = make_local(tmp_path, files)
+    whole_sync(remote, root)
+    for i in range(0, 20, 2):
+        (root / ('f%02d.txt' % i)).write_bytes(b'v2 %d' % i)
+    remote.calls = []
+    path_filter = PathFilter(always_exclude=[manifest.DEFAULT_NAME, manifest.DEFAULT_NAME + '.lock'])
+    local = sync.scan_local(str(root), path_filter)
+    the_plan, done = sync.sync_tree(remote, DEST, local, sync.hash_local(local), path_filter, lock=False)
+    assert len(done['uploaded']) == 10
+    assert remote.calls[:2] == [('GET', MANIFEST), ('POST', MANIFEST)] and remote.calls[-1] == ('POST', MANIFEST)
+    assert remote.requests == 13
+    assert remote.tree() == dict((rel, (root / rel).read_bytes()) for rel in files)
+    assert remote.manifest().state == manifest.TRUSTED and remote.manifest().lease is None
+    assert_manifest_truthful(remote)
+
+
+def test_without_lock_a_sync_still_waits_for_a_live_lease(tmp_path, quick_lease):
+    remote = FakeRemote({MANIFEST: leased_manifest('other-run', time.time() + 60)})
+    root = make_local(tmp_path, FILES)
+    path_filter = PathFilter(always_exclude=[manifest.DEFAULT_NAME])
+    local = sync.scan_local(str(root), path_filter)
+    with pytest.raises(_lease.LeaseError, match='another sync holds .*other-run'):
+        sync.sync_tree(remote, DEST, local, sync.hash_local(local), path_filter, lock=False, lock_timeout=0.2)
+    assert remote.writes == []
+
+
+def test_without_lock_an_interrupted_run_leaves_an_incomplete_truthful_manifest(tmp_path, quick_lease):
+    remote = FakeRemote()
+    root = make_local(tmp_path, FILES)
+    whole_sync(remote, root)
+    for rel in FILES:
+        (root / rel).write_bytes(b'changed ' + FILES[rel])
+    remote.fail_uploads_after = len([c for c in remote.calls if c[0] == 'POST']) + 2  # invalidation + one file
+    path_filter = PathFilter(always_exclude=[manifest.DEFAULT_NAME])
+    local = sync.scan_local(str(root), path_filter)
+    with pytest.raises(PythonAnywhereError):
+        sync.sync_tree(remote, DEST, local, sync.hash_local(local), path_filter, lock=False)
+    assert remote.manifest().state == manifest.INCOMPLETE and remote.manifest().lease is None
+    assert_manifest_truthful(remote)
+    remote.fail_uploads_after = None
+    sync.sync_tree(remote, DEST, local, sync.hash_local(local), path_filter, lock=False)
+    assert remote.tree() == dict((rel, b'changed ' + data) for rel, data in FILES.items())
+    assert remote.manifest().state == manifest.TRUSTED
+    assert_manifest_truthful(remote)
+
+
 def test_controller_watch_notices_a_dead_process():
     from ansible_collections.pythonanywhere.pythonanywhere.plugins.modules import directory_sync
     child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)'])

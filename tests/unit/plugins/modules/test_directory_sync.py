@@ -121,6 +121,43 @@ def test_controller_phases(api, run_module, tmp_path, lease):
     assert applied['batch']['known'] == local
 
 
+def test_without_lock_the_manifest_is_invalidated_without_a_lease_and_not_read_back(api, run_module, tmp_path):
+    src = tree(tmp_path)
+    api.expect('GET', MANIFEST, raw=manifest_bytes({'app.py': sha(b'old'), 'pkg/mod.py': sha(b'x = 1\n')}),
+               headers=OCTET)
+    api.expect('POST', MANIFEST, status=200)  # invalidated: app.py is about to change
+    api.expect('POST', BASE + '/app.py', status=200)
+    api.expect('POST', MANIFEST, status=200)
+    result = run_module(directory_sync, {'src': str(src), 'dest': DEST, 'lock': False})
+    assert result['changed'] is True and result['updated'] == ['app.py'] and result['requests'] == 4
+    first = json.loads(api.calls[1]['streamed'].split(b'\r\n\r\n', 1)[1].rsplit(b'\r\n--', 1)[0])
+    assert first['complete'] is False and first['files'] == {'pkg/mod.py': sha(b'x = 1\n')} and 'lease' not in first
+    written = json.loads(api.calls[-1]['streamed'].split(b'\r\n\r\n', 1)[1].rsplit(b'\r\n--', 1)[0])
+    assert written['complete'] and 'lease' not in written
+
+
+def test_without_lock_the_batches_of_the_apply_phase_take_no_lease(api, run_module, tmp_path):
+    src = tree(tmp_path)
+    known = {'app.py': sha(b'print(1)\n')}
+    common = {'known': known, 'run_id': 'r3', 'fingerprint': 'f', 'lease_read': 0.0}
+    api.expect('POST', MANIFEST, status=200)  # the first batch invalidates the manifest
+    api.expect('POST', BASE + '/pkg/mod.py', status=201)
+    api.expect('POST', MANIFEST, status=200)  # checkpoint: incomplete
+    first = run_module(directory_sync, {'src': str(src), 'dest': DEST, 'lock': False, '_controller': dict(
+        common, phase='apply', ops=[['upload', 'pkg/mod.py']], invalidate=True, final=False, first=True,
+        sources={'pkg/mod.py': str(src / 'pkg' / 'mod.py')})})
+    assert first['batch']['known'] == dict(known, **{'pkg/mod.py': sha(b'x = 1\n')})
+    api.expect('POST', BASE + '/app.py', status=200)
+    api.expect('POST', MANIFEST, status=200)  # final: complete, no adoption read of a lease before it
+    second = run_module(directory_sync, {'src': str(src), 'dest': DEST, 'lock': False, '_controller': dict(
+        common, phase='apply', ops=[['upload', 'app.py']], known=first['batch']['known'], invalidate=False,
+        final=True, first=False, sources={'app.py': str(src / 'app.py')})})
+    assert second['changed'] is True
+    assert [call['method'] for call in api.calls] == ['POST'] * 5
+    last = json.loads(api.calls[-1]['streamed'].split(b'\r\n\r\n', 1)[1].rsplit(b'\r\n--', 1)[0])
+    assert last['complete'] and 'lease' not in last and set(last['files']) == {'app.py', 'pkg/mod.py'}
+
+
 def test_bad_input_fails_before_any_request(api, run_module, tmp_path):
     src = tree(tmp_path)
     for args, word in (({'dest': 'site'}, 'dest'),
