@@ -254,6 +254,28 @@ EXAMPLES = r'''
       - "*.py"
       - templates/**
 
+- name: A first deploy of a big tree as one archive, extracted on PythonAnywhere by an always-on task
+  pythonanywhere.pythonanywhere.directory_sync:
+    username: alice
+    api_token: "{{ vault_pythonanywhere_token }}"
+    src: "{{ playbook_dir }}/mysite/"
+    dest: /home/alice/bulk
+    transfer: archive
+    archive_via: always_on
+  register: bulk
+
+- name: Say how the files went
+  ansible.builtin.debug:
+    msg: "{{ bulk.counts.uploaded }} files by {{ bulk.transfer }}: {{ bulk.transfer_note }}"
+
+- name: A pipeline that never runs two deploys at once can skip the lease (one request fewer)
+  pythonanywhere.pythonanywhere.directory_sync:
+    username: alice
+    api_token: "{{ vault_pythonanywhere_token }}"
+    src: "{{ playbook_dir }}/mysite/"
+    dest: /home/alice/mysite
+    lock: false
+
 - name: Compare every file after editing on PythonAnywhere by hand
   pythonanywhere.pythonanywhere.directory_sync:
     username: alice
