@@ -538,12 +538,14 @@ def transfer(client, remote, dest, ops, sources, known, write_manifest, invalida
     try:
         done = run.apply(ops, sources, known, invalidate)
     except (NoRoute, NotStarted) as exc:
+        # The command module's advice (a console) is not for a sync, which has no console route: say what refused.
+        why = ('no command route on this account (%s)' % exc.result.get('refusals', exc) if isinstance(exc, NoRoute)
+               else 'the extraction command did not start (%s)' % exc)
         if fallback is None:
-            raise
+            raise ArchiveError('transfer=archive could not extract the archive: %s. Nothing was extracted and its '
+                               'files were removed; use transfer=auto or files on this account' % why)
         done = fallback(known)
-        done.update(transfer=FILES, transfer_note='file by file: %s (%s)' % (
-            'no command route on this account' if isinstance(exc, NoRoute) else 'the extraction command did not start',
-            exc))
+        done.update(transfer=FILES, transfer_note='file by file: %s' % why)
         return done
     done.update(transfer=ARCHIVE, transfer_note='one archive of %d bytes in %d part(s), extracted through %s' % (
         done['archive']['bytes'], done['archive']['parts'], done['archive']['via']))

@@ -457,4 +457,5 @@ class CommandRunner:
                       'Account page.' % (
                           ', used by task %s (%s)' % (users[0]['id'], users[0].get('description') or users[0].get('command'))
                           if users else ''))
-        return NoRoute('PythonAnywhere refused to run the command with via=%s (%s). %s' % (via, said, advice))
+        return NoRoute('PythonAnywhere refused to run the command with via=%s (%s). %s' % (via, said, advice),
+                       refusals=said)

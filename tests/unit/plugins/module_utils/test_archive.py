@@ -22,6 +22,7 @@ import pytest
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _archive as archive
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils import _archive_extract as extract
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._client import PythonAnywhereError
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._command import NoRoute
 
 
 def sha(data):
@@ -293,6 +294,47 @@ def test_a_route_failure_reads_the_journal(tmp_path):
         run.apply([['upload', 'a.py']], sources, {}, invalidate=False)
     assert manifests.writes == [({}, False)]
     assert not os.path.exists(str(tmp_path / 'work'))
+
+
+@pytest.fixture
+def no_route(monkeypatch, tmp_path):
+    """archive.transfer on an account whose every command route is refused (a new free account)."""
+    class Refused:
+        def __init__(self, client, sleep=None):
+            pass
+
+        def run(self, command, chdir, environment, timeout, via):
+            raise NoRoute('PythonAnywhere refused to run the command with via=auto (always on: paid only). Start a '
+                          'console and pass its id as console_id', refusals='always on: paid only')
+
+    real_run = archive.ArchiveRun
+    monkeypatch.setattr(archive, 'CommandRunner', Refused)
+    monkeypatch.setattr(archive, 'ArchiveRun', lambda *args, **kwargs: real_run(
+        *args, **dict(kwargs, folder=str(tmp_path / 'server' / 'work'), tmpdir=str(tmp_path))))
+    client = type('Client', (), {'username': 'alice'})()
+
+    def transfer(sources, fallback):
+        return archive.transfer(client, DiskRemote(), str(tmp_path / 'server' / 'site'), [['upload', 'a.py']], sources,
+                                {}, Manifests(), False, 'r' * 32, fallback=fallback)
+    return transfer
+
+
+def test_no_route_at_extraction_falls_back_with_a_note_for_a_sync(tmp_path, no_route):
+    sources = make_tree(tmp_path / 'src', {'a.py': b'a'})
+    done = no_route(sources, lambda known: {'uploaded': {'a.py': sha(b'a')}, 'known': known})
+    assert done['transfer'] == 'files' and done['uploaded'] == {'a.py': sha(b'a')}
+    assert done['transfer_note'] == 'file by file: no command route on this account (always on: paid only)'
+    assert 'console_id' not in done['transfer_note']  # a sync has no console route: no advice about one
+    assert not os.path.exists(str(tmp_path / 'server' / 'work'))
+
+
+def test_no_route_at_extraction_fails_a_forced_archive_naming_transfer(tmp_path, no_route):
+    sources = make_tree(tmp_path / 'src', {'a.py': b'a'})
+    with pytest.raises(archive.ArchiveError, match=r'^transfer=archive could not extract .*always on: paid only.*'
+                                                    r'use transfer=auto or files') as failed:
+        no_route(sources, None)
+    assert 'console_id' not in str(failed.value)
+    assert not os.path.exists(str(tmp_path / 'server' / 'work'))
 
 
 def test_the_journal_only_counts_lines_matching_the_plan():
