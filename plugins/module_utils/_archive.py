@@ -459,18 +459,18 @@ class ArchiveRun:
 
 
 # --- wiring: the command capability, the lease, the fallback ---------------------------------------------------
-VIAS = ('auto', 'always_on', 'scheduled_task')
+VIAS = ('auto', 'always_on', 'scheduled_task', 'console')
 
 
 def expected_latency(via):
     """Seconds until the extraction has run and its result is seen, on the route ``via`` (no request sent).
 
-    An always-on task starts at once. A scheduled task waits for the next minute boundary at least
-    ``SCHEDULE_LEAD`` seconds away (up to 70 s), then the polls see the result. ``auto`` tries an always-on task
-    first, but many accounts only have scheduled tasks: it is estimated as one, at its longest, so that the
-    choice does not depend on the second at which a run starts.
+    An always-on task starts at once, and so does a started console. A scheduled task waits for the next minute
+    boundary at least ``SCHEDULE_LEAD`` seconds away (up to 70 s), then the polls see the result. ``auto`` tries
+    an always-on task first, but many accounts only have scheduled tasks: it is estimated as one, at its
+    longest, so that the choice does not depend on the second at which a run starts.
     """
-    if via == 'always_on':
+    if via in ('always_on', 'console'):
         return 15.0
     return 60.0 + SCHEDULE_LEAD + 10.0
 
@@ -513,13 +513,15 @@ def decide(the_plan, params, sizes):
 
 
 def transfer(client, remote, dest, ops, sources, known, write_manifest, invalidate, run_id, part_size=DEFAULT_PART_SIZE,
-             via='auto', timeout=1800, lease=None, fallback=None):
+             via='auto', timeout=1800, lease=None, fallback=None, console_id=None, console=None):
     """Apply ``ops`` through an archive; returns :meth:`ArchiveRun.apply`'s result plus ``transfer`` and
     ``transfer_note``.
 
     ``write_manifest(files, complete)`` writes the manifest (under the lease). While the command runs, the
     runner's pauses renew the lease. When the account has no command route (nothing was started),
-    ``fallback(known)`` applies the same operations file by file, and the result says why.
+    ``fallback(known)`` applies the same operations file by file, and the result says why. ``console_id`` (with
+    ``console``, a :class:`._console.Console`) is a console started once in a browser: the route of
+    ``via=console``, and the last one ``auto`` tries.
     """
     def pause(seconds):
         if lease is not None:
@@ -530,7 +532,7 @@ def transfer(client, remote, dest, ops, sources, known, write_manifest, invalida
     home = '/home/%s' % client.username
 
     def run_command(command, seconds):
-        ran = runner.run(command, home, {}, seconds, via)
+        ran = runner.run(command, home, {}, seconds, via, console_id=console_id, console=console)
         return {'rc': ran['rc'], 'stdout': ran['stdout'], 'stderr': ran['stderr'], 'via': ran['via']}
 
     run = ArchiveRun(remote, run_command, write_manifest, client.username, dest, run_id, part_size=part_size,

@@ -85,6 +85,11 @@ def check_options(params, username, ignore_lines=()):
     lock_timeout = params.get('lock_timeout')
     if lock_timeout is not None and int(lock_timeout) < 0:
         raise FilesError('lock_timeout must be 0 or more seconds, got %s' % lock_timeout)
+    console_id = params.get('archive_console_id')
+    if params.get('archive_via') == 'console' and console_id in (None, ''):
+        raise FilesError('archive_via=console needs archive_console_id, the id of a console started in a browser')
+    if console_id not in (None, '') and (not str(console_id).isdigit() or int(console_id) < 1):
+        raise FilesError('archive_console_id must be a positive console id, got %r' % (console_id,))
     try:
         path_filter = PathFilter(exclude=list(ignore_lines or []) + list(params.get('exclude') or []),
                                  include=params.get('include') or [],

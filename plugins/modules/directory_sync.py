@@ -144,9 +144,17 @@ options:
   archive_via:
     description:
       - The command route of the extraction (see M(pythonanywhere.pythonanywhere.command)'s O(pythonanywhere.pythonanywhere.command#module:via)).
+      - V(console) runs it in the console O(archive_console_id); V(auto) tries that console last, after an always-on
+        and a scheduled task.
     type: str
-    choices: [auto, always_on, scheduled_task]
+    choices: [auto, always_on, scheduled_task, console]
     default: auto
+  archive_console_id:
+    description:
+      - The id of a Bash console started once in a browser, to run the extraction in. It is the only command route
+        of a free account made since 2026-01-15 (see M(pythonanywhere.pythonanywhere.command)'s
+        O(pythonanywhere.pythonanywhere.command#module:console_id)). Required with O(archive_via=console).
+    type: int
   archive_timeout:
     description:
       - Seconds the extraction may run on PythonAnywhere.
@@ -401,6 +409,7 @@ from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._fil
     FilesError,
     RemoteFiles,
 )
+from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._console import Console
 from ansible_collections.pythonanywhere.pythonanywhere.plugins.module_utils._module import PythonAnywhereModule
 
 
@@ -423,6 +432,7 @@ def argument_spec():
         transfer=dict(type='str', default='auto', choices=list(archive.TRANSFERS)),
         archive_part_size=dict(type='int', default=archive.DEFAULT_PART_SIZE),
         archive_via=dict(type='str', default='auto', choices=list(archive.VIAS)),
+        archive_console_id=dict(type='int'),
         archive_timeout=dict(type='int', default=1800),
         _controller=dict(type='dict'),
     )
@@ -493,7 +503,8 @@ def apply_ops(module, remote, dest, path_filter, ops, sources, known, invalidate
 
     return archive.transfer(module.client, remote, dest, ops, sources, known, record, invalidate, run_id,
                             part_size=archive.check_part_size(params['archive_part_size']), via=params['archive_via'],
-                            timeout=params['archive_timeout'], lease=lease,
+                            timeout=params['archive_timeout'], lease=lease, console_id=params['archive_console_id'],
+                            console=Console(module) if params['archive_console_id'] else None,
                             fallback=(lambda known_now: by_files(known_now, False)) if params['transfer'] == archive.AUTO
                             else None)
 
@@ -565,7 +576,8 @@ def sync_here(module, remote, dest, path_filter):
 
 
 def main():
-    module = PythonAnywhereModule(argument_spec=argument_spec())
+    module = PythonAnywhereModule(argument_spec=argument_spec(),
+                                  required_if=[('archive_via', 'console', ('archive_console_id',))])
     params = module.params
 
     def run():

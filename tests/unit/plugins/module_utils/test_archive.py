@@ -299,11 +299,14 @@ def test_a_route_failure_reads_the_journal(tmp_path):
 @pytest.fixture
 def no_route(monkeypatch, tmp_path):
     """archive.transfer on an account whose every command route is refused (a new free account)."""
+    asked = []
+
     class Refused:
         def __init__(self, client, sleep=None):
             pass
 
-        def run(self, command, chdir, environment, timeout, via):
+        def run(self, command, chdir, environment, timeout, via, console_id=None, console=None):
+            asked.append((via, console_id, console))
             raise NoRoute('PythonAnywhere refused to run the command with via=auto (always on: paid only). Start a '
                           'console and pass its id as console_id', refusals='always on: paid only')
 
@@ -313,9 +316,10 @@ def no_route(monkeypatch, tmp_path):
         *args, **dict(kwargs, folder=str(tmp_path / 'server' / 'work'), tmpdir=str(tmp_path))))
     client = type('Client', (), {'username': 'alice'})()
 
-    def transfer(sources, fallback):
+    def transfer(sources, fallback, **route):
         return archive.transfer(client, DiskRemote(), str(tmp_path / 'server' / 'site'), [['upload', 'a.py']], sources,
-                                {}, Manifests(), False, 'r' * 32, fallback=fallback)
+                                {}, Manifests(), False, 'r' * 32, fallback=fallback, **route)
+    transfer.asked = asked
     return transfer
 
 
@@ -335,6 +339,15 @@ def test_no_route_at_extraction_fails_a_forced_archive_naming_transfer(tmp_path,
         no_route(sources, None)
     assert 'console_id' not in str(failed.value)
     assert not os.path.exists(str(tmp_path / 'server' / 'work'))
+
+
+def test_the_console_route_of_the_extraction_gets_the_console(tmp_path, no_route):
+    sources = make_tree(tmp_path / 'src', {'a.py': b'a'})
+    console = object()
+    with pytest.raises(archive.ArchiveError):
+        no_route(sources, None, via='console', console_id=7, console=console)
+    assert no_route.asked == [('console', 7, console)]
+    assert archive.expected_latency('console') == archive.expected_latency('always_on')
 
 
 def test_the_journal_only_counts_lines_matching_the_plan():

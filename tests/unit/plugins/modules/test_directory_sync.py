@@ -164,7 +164,9 @@ def test_bad_input_fails_before_any_request(api, run_module, tmp_path):
                        ({'dest': '/home/alice', 'delete': True}, 'delete=true is refused'),
                        ({'dest': DEST, 'exclude': ['/']}, 'exclude'),
                        ({'dest': DEST, 'batch_size': 0}, 'batch_size'),
-                       ({'dest': DEST, 'ignore_file': 'missing.ignore'}, 'ignore_file')):
+                       ({'dest': DEST, 'ignore_file': 'missing.ignore'}, 'ignore_file'),
+                       ({'dest': DEST, 'archive_via': 'console'}, 'archive_console_id'),
+                       ({'dest': DEST, 'archive_console_id': 0}, 'archive_console_id must be a positive')):
         result = run_module(directory_sync, dict(args, src=str(src)))
         assert result['failed'] and word in result['msg'], result['msg']
     assert api.calls == []
