@@ -334,8 +334,8 @@ def test_no_route_at_extraction_falls_back_with_a_note_for_a_sync(tmp_path, no_r
 
 def test_no_route_at_extraction_fails_a_forced_archive_naming_transfer(tmp_path, no_route):
     sources = make_tree(tmp_path / 'src', {'a.py': b'a'})
-    with pytest.raises(archive.ArchiveError, match=r'^transfer=archive could not extract .*always on: paid only.*'
-                                                    r'use transfer=auto or files') as failed:
+    expected = r'^transfer=archive could not extract .*always on: paid only.*use transfer=auto or files'
+    with pytest.raises(archive.ArchiveError, match=expected) as failed:
         no_route(sources, None)
     assert 'console_id' not in str(failed.value)
     assert not os.path.exists(str(tmp_path / 'server' / 'work'))
