@@ -412,9 +412,17 @@ prepare_molecule() {
 stage_molecule() {
     # Scenarios reach the simulator through PA_SIMULATOR_URL / PA_SIMULATOR_ADMIN_URL /
     # PA_RATE_LIMIT_PERIOD, and the collection through ANSIBLE_COLLECTIONS_PATH.
+    # Each scenario's ephemeral directory is in this run's folder: molecule's default, ~/.ansible/tmp, is keyed
+    # by the project folder's name ("extensions"), which two clones running at once would share.
+    local scenario rc=0
     echo "scenarios: $(list_molecule_scenarios | tr '\n' ' ')"
     cd extensions
-    ANSIBLE_COLLECTIONS_PATH="${PA_COLLECTIONS_ROOT}" molecule test --all 2>&1 | drop_molecule_default_glob
+    for scenario in $(list_molecule_scenarios); do
+        MOLECULE_EPHEMERAL_DIRECTORY="${PA_RUN_DIR}/molecule-${STAGE_CORES:-default}/${scenario}" \
+            ANSIBLE_COLLECTIONS_PATH="${PA_COLLECTIONS_ROOT}" molecule test -s "${scenario}" 2>&1 \
+            | drop_molecule_default_glob || rc=1
+    done
+    return "${rc}"
 }
 
 drop_molecule_default_glob() {
