@@ -82,10 +82,13 @@ class ActionModule(FilesActionBase):
             result.setdefault('warnings', []).append(sync.skipped_warning(skipped))
 
         module_args = dict(args, src=src)
+        # for the plan phase's check of archive_console_id, made only when the run goes by archive
+        sizes = archive.local_sizes(local, [['upload', rel] for rel in local]) if args.get('archive_console_id') else None
         requests = 0
         for _attempt in range(REPLANS):
             planned = self.run_module(
                 dict(module_args, _controller={'phase': 'plan', 'local': hashes, 'ignore_patterns': ignore_lines,
+                                               'sizes': sizes,
                                                'controller_pid': os.getppid() if self.is_local() else None}),
                 task_vars)
             if planned.get('failed'):

@@ -512,6 +512,19 @@ def decide(the_plan, params, sizes):
                   check_part_size(params.get('archive_part_size')), lambda: (via, expected_latency(via)))
 
 
+def check_console(client, the_plan, params, sizes):
+    """Before any write, and in check mode too: when this run will go by archive through the console
+    ``archive_console_id``, that console must exist (one read), else the run would fail after its uploads."""
+    console_id = params.get('archive_console_id')
+    if not console_id or params.get('archive_via') not in ('auto', 'console', None):
+        return
+    if decide(the_plan, params, sizes)[0] != ARCHIVE:
+        return
+    if client.get_json('consoles/{id}/', params={'id': console_id}, missing_ok=True) is None:
+        raise ArchiveError('archive_console_id %s: there is no such console on this account (see '
+                           'pythonanywhere.pythonanywhere.console_info); nothing was written' % console_id)
+
+
 def transfer(client, remote, dest, ops, sources, known, write_manifest, invalidate, run_id, part_size=DEFAULT_PART_SIZE,
              via='auto', timeout=1800, lease=None, fallback=None, console_id=None, console=None):
     """Apply ``ops`` through an archive; returns :meth:`ArchiveRun.apply`'s result plus ``transfer`` and

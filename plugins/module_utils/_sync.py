@@ -461,15 +461,19 @@ def hold_destination(remote, dest, manifest_name, run_id, lease_read, known, fin
 
 
 def sync_tree(remote, dest, sources, hashes, path_filter, delete=False, manifest_name=manifest.DEFAULT_NAME,
-              verify=False, lock_timeout=600, check_mode=False, replans=3, should_stop=None, apply=None, lock=True):
+              verify=False, lock_timeout=600, check_mode=False, replans=3, should_stop=None, apply=None, lock=True,
+              vet=None):
     """A whole sync in one process: plan; unless there is nothing to write, take the lease, plan again if
     another run wrote ``dest`` meanwhile, apply. Returns ``(plan, applied or None)``. ``apply(plan, run_id,
     lease, invalidate)``, if given, applies the plan instead of :func:`apply_batch` (the archive transfer).
     Without ``lock``, no lease is taken (a live one is still waited for): the manifest is invalidated by the
-    apply step itself (``invalidate``), one request fewer."""
+    apply step itself (``invalidate``), one request fewer. ``vet(plan)``, if given, is called on each plan before
+    anything is written (in check mode too); it raises to stop the run."""
     for _attempt in range(replans):
         the_plan = plan(remote, dest, hashes, path_filter, delete=delete, manifest_name=manifest_name, verify=verify,
                         lease_timeout=None if check_mode else lock_timeout, should_stop=should_stop)
+        if vet is not None:
+            vet(the_plan)
         if check_mode or not (the_plan['ops'] or needs_manifest_write(the_plan)):
             return the_plan, None
         run_id = new_run_id()

@@ -154,6 +154,8 @@ options:
       - The id of a Bash console started once in a browser, to run the extraction in. It is the only command route
         of a free account made since 2026-01-15 (see M(pythonanywhere.pythonanywhere.command)'s
         O(pythonanywhere.pythonanywhere.command#module:console_id)). Required with O(archive_via=console).
+      - When a run goes by archive, the console is read first (in check mode too), and a console that does not exist
+        fails the task before anything is written.
     type: int
   archive_timeout:
     description:
@@ -561,10 +563,13 @@ def sync_here(module, remote, dest, path_filter):
         return apply_ops(module, remote, dest, path_filter, the_plan['ops'], local, the_plan['known'],
                          invalidate, True, run_id, lease, chosen['how'][0])
 
+    def vet(the_plan):
+        archive.check_console(module.client, the_plan, params, archive.local_sizes(local, the_plan['ops']))
+
     the_plan, done = sync.sync_tree(remote, dest, local, sync.hash_local(local), path_filter, delete=params['delete'],
                                     manifest_name=params['manifest_name'], verify=params['verify'],
                                     lock_timeout=params['lock_timeout'], check_mode=module.check_mode, apply=apply,
-                                    lock=params['lock'])
+                                    lock=params['lock'], vet=vet)
     written = done is not None
     runs = 1 if written and the_plan['ops'] else 0
     uploaded = len(done['uploaded']) if written else 0
@@ -594,6 +599,7 @@ def main():
                                  manifest_name=params['manifest_name'], verify=params['verify'],
                                  lease_timeout=None if module.check_mode else params['lock_timeout'],
                                  should_stop=controller_watch(controller.get('controller_pid')))
+            archive.check_console(module.client, the_plan, params, controller.get('sizes') or {})
             module.exit_json(changed=bool(the_plan['ops']), plan=the_plan)
         if controller and controller.get('phase') == 'apply':
             apply_phase(module, remote, dest, path_filter, controller)

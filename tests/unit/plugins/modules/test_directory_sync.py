@@ -158,6 +158,26 @@ def test_without_lock_the_batches_of_the_apply_phase_take_no_lease(api, run_modu
     assert last['complete'] and 'lease' not in last and set(last['files']) == {'app.py', 'pkg/mod.py'}
 
 
+@pytest.mark.parametrize('check_mode', [True, False])
+def test_a_missing_archive_console_fails_before_any_write_and_in_check_mode_too(api, run_module, tmp_path, check_mode):
+    src = tree(tmp_path)
+    api.expect('GET', MANIFEST, status=404, json={'detail': 'No such file or directory'})
+    api.expect('GET', BASE, status=404, json={'detail': 'No such file or directory'})
+    api.expect('GET', 'consoles/99/', status=404, json={'detail': 'Not found.'})
+    result = run_module(directory_sync, {'src': str(src), 'dest': DEST, 'transfer': 'archive', 'archive_via': 'console',
+                                         'archive_console_id': 99}, check_mode=check_mode)
+    assert result['failed'] and 'archive_console_id 99: there is no such console' in result['msg']
+    assert not api.writes
+
+
+def test_the_console_is_not_read_when_the_run_goes_file_by_file(api, run_module, tmp_path):
+    src = tree(tmp_path)
+    api.expect('GET', MANIFEST, raw=manifest_bytes({'app.py': sha(b'old'), 'pkg/mod.py': sha(b'x = 1\n')}),
+               headers=OCTET)
+    result = run_module(directory_sync, {'src': str(src), 'dest': DEST, 'archive_console_id': 99}, check_mode=True)
+    assert result['changed'] and result['transfer'] == 'files' and len(api.calls) == 1
+
+
 def test_bad_input_fails_before_any_request(api, run_module, tmp_path):
     src = tree(tmp_path)
     for args, word in (({'dest': 'site'}, 'dest'),
